@@ -1,0 +1,48 @@
+package org.fhirledger.server.config;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * One hospital node's settings, bound from {@code node.yaml} (prefix {@code fhirledger.node}) or from the
+ * environment ({@code FHIRLEDGER_NODE_P2P_PORT} and so on). The FHIR port is Spring's {@code server.port}.
+ *
+ * @param name human name of the hospital, shown in $ledger-status
+ * @param keyFile the node's Ed25519 private key (PKCS#8 PEM)
+ * @param genesisFile the consortium's genesis (JSON written by init-network)
+ * @param dataDir where RocksDB keeps the chain, chunks and world state
+ * @param p2pHost address the peer-to-peer server binds to
+ * @param p2pPort peer-to-peer port (T-io)
+ * @param jdbcUrl PostgreSQL for the search index; empty = embedded PostgreSQL under dataDir
+ * @param jdbcUsername PostgreSQL user
+ * @param jdbcPassword PostgreSQL password
+ * @param maxResourceBytes largest request body accepted (413 above it)
+ * @param blockMaxTransactions most transactions in one block
+ * @param blockWaitMillis how long a proposer waits to fill a block
+ * @param roundTimeoutMillis first round timeout of I-PBFT (doubles each round)
+ * @param writeTimeoutMillis how long a FHIR write waits for its block before answering 503
+ */
+@ConfigurationProperties(prefix = "fhirledger.node")
+public record NodeProperties(
+    @DefaultValue("hospital") String name,
+    Path keyFile,
+    Path genesisFile,
+    @DefaultValue("./data") Path dataDir,
+    @DefaultValue("127.0.0.1") String p2pHost,
+    @DefaultValue("9080") int p2pPort,
+    @DefaultValue("") String jdbcUrl,
+    @DefaultValue("postgres") String jdbcUsername,
+    @DefaultValue("") String jdbcPassword,
+    @DefaultValue("" + DEFAULT_MAX_RESOURCE_BYTES) long maxResourceBytes,
+    @DefaultValue("" + DEFAULT_BLOCK_MAX_TRANSACTIONS) int blockMaxTransactions,
+    @DefaultValue("" + DEFAULT_BLOCK_WAIT_MILLIS) long blockWaitMillis,
+    @DefaultValue("" + DEFAULT_ROUND_TIMEOUT_MILLIS) long roundTimeoutMillis,
+    @DefaultValue("" + DEFAULT_WRITE_TIMEOUT_MILLIS) long writeTimeoutMillis) {
+
+  public static final long DEFAULT_MAX_RESOURCE_BYTES = 16L * 1024 * 1024;
+  public static final int DEFAULT_BLOCK_MAX_TRANSACTIONS = 500;
+  public static final long DEFAULT_BLOCK_WAIT_MILLIS = 2;
+  public static final long DEFAULT_ROUND_TIMEOUT_MILLIS = 1000;
+  public static final long DEFAULT_WRITE_TIMEOUT_MILLIS = 30_000;
+}

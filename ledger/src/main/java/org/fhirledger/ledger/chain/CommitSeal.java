@@ -1,0 +1,44 @@
+package org.fhirledger.ledger.chain;
+
+import org.fhirledger.ledger.codec.ByteReader;
+import org.fhirledger.ledger.codec.ByteWriter;
+import org.fhirledger.ledger.codec.DecodingException;
+import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.PublicKey;
+import org.fhirledger.ledger.crypto.Signer;
+
+/** One validator's signature over (chain id, height, block hash): the piece of a commit certificate. */
+public record CommitSeal(PublicKey validator, byte[] signature) {
+  private static final byte[] DOMAIN = "fhirledger/commit-seal/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  public CommitSeal {
+    signature = signature.clone();
+  }
+
+  @Override
+  public byte[] signature() {
+    return signature.clone();
+  }
+
+  /** The exact bytes a commit seal signs; a seal for one chain or height can never count for another. */
+  public static byte[] signedBytes(final String chainId, final long height, final Hash32 blockHash) {
+    return new ByteWriter(96).raw(DOMAIN).string(chainId).i64(height).hash(blockHash).toByteArray();
+  }
+
+  public static CommitSeal create(final Signer signer, final String chainId, final long height, final Hash32 blockHash) {
+    return new CommitSeal(signer.publicKey(), signer.sign(signedBytes(chainId, height, blockHash)));
+  }
+
+  void write(final ByteWriter out) {
+    out.key(validator).bytes(signature);
+  }
+
+  static CommitSeal read(final ByteReader in) {
+    final PublicKey key = in.key();
+    final byte[] sig = in.bytes(64);
+    if (sig.length != 64) {
+      throw new DecodingException("a commit seal signature has 64 bytes");
+    }
+    return new CommitSeal(key, sig);
+  }
+}

@@ -1,0 +1,167 @@
+package org.fhirledger.ledger.chain;
+
+import java.util.List;
+import java.util.Objects;
+import org.fhirledger.ledger.codec.ByteReader;
+import org.fhirledger.ledger.codec.ByteWriter;
+import org.fhirledger.ledger.codec.DecodingException;
+import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.PublicKey;
+import org.fhirledger.ledger.crypto.SignatureVerifier;
+import org.fhirledger.ledger.crypto.Signer;
+
+/**
+ * A ledger transaction: one or more resource changes that commit together or not at all (a FHIR
+ * transaction Bundle is one of these), signed by the origin node. The hash covers everything but the
+ * signature; the signature covers the hash.
+ */
+public final class Transaction {
+  public static final int ENCODING_VERSION = 1;
+  public static final int MAX_CHANGES = 10_000;
+  private static final int MAX_CLIENT_ID = 512;
+  private static final int MIN_CHANGE_BYTES = 30;
+
+  private final String chainId;
+  private final PublicKey origin;
+  private final String clientId;
+  private final long timestamp;
+  private final long nonce;
+  private final List<ResourceChange> changes;
+  private final byte[] signature;
+  private final Hash32 hash;
+
+  private Transaction(
+      final String chainId,
+      final PublicKey origin,
+      final String clientId,
+      final long timestamp,
+      final long nonce,
+      final List<ResourceChange> changes,
+      final byte[] signature) {
+    this.chainId = Objects.requireNonNull(chainId);
+    this.origin = Objects.requireNonNull(origin);
+    this.clientId = Objects.requireNonNull(clientId);
+    this.timestamp = timestamp;
+    this.nonce = nonce;
+    this.changes = List.copyOf(changes);
+    this.signature = signature.clone();
+    this.hash = Hash32.sha256(unsignedBytes());
+  }
+
+  /** Builds and signs a transaction at its origin node. */
+  public static Transaction sign(
+      final String chainId,
+      final Signer origin,
+      final String clientId,
+      final long timestamp,
+      final long nonce,
+      final List<ResourceChange> changes) {
+    if (changes.isEmpty() || changes.size() > MAX_CHANGES) {
+      throw new IllegalArgumentException("a transaction holds 1.." + MAX_CHANGES + " changes");
+    }
+    final Transaction unsigned = new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, new byte[0]);
+    return new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, origin.sign(unsigned.hash.toArray()));
+  }
+
+  public boolean hasValidSignature(final SignatureVerifier verifier) {
+    return verifier.verify(origin, hash.toArray(), signature);
+  }
+
+  public Hash32 hash() {
+    return hash;
+  }
+
+  public String chainId() {
+    return chainId;
+  }
+
+  public PublicKey origin() {
+    return origin;
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  public long timestamp() {
+    return timestamp;
+  }
+
+  public long nonce() {
+    return nonce;
+  }
+
+  public List<ResourceChange> changes() {
+    return changes;
+  }
+
+  public byte[] signature() {
+    return signature.clone();
+  }
+
+  private byte[] unsignedBytes() {
+    final ByteWriter out = new ByteWriter(128 + 96 * changes.size());
+    writeUnsigned(out);
+    return out.toByteArray();
+  }
+
+  private void writeUnsigned(final ByteWriter out) {
+    out.u8(ENCODING_VERSION).string(chainId).key(origin).string(clientId).i64(timestamp).i64(nonce);
+    out.i32(changes.size());
+    for (final ResourceChange c : changes) {
+      c.write(out);
+    }
+  }
+
+  public void write(final ByteWriter out) {
+    writeUnsigned(out);
+    out.bytes(signature);
+  }
+
+  public byte[] encode() {
+    final ByteWriter out = new ByteWriter(200 + 96 * changes.size());
+    write(out);
+    return out.toByteArray();
+  }
+
+  public static Transaction read(final ByteReader in) {
+    in.expectVersion(ENCODING_VERSION, "transaction");
+    final String chainId = in.string(ResourceChange.MAX_NAME);
+    final PublicKey origin = in.key();
+    final String clientId = in.string(MAX_CLIENT_ID);
+    final long timestamp = in.i64();
+    final long nonce = in.i64();
+    final int n = in.count(MAX_CHANGES, MIN_CHANGE_BYTES);
+    if (n == 0) {
+      throw new DecodingException("a transaction holds at least one change");
+    }
+    final ResourceChange[] changes = new ResourceChange[n];
+    for (int i = 0; i < n; i++) {
+      changes[i] = ResourceChange.read(in);
+    }
+    final byte[] sig = in.bytes(64);
+    return new Transaction(chainId, origin, clientId, timestamp, nonce, List.of(changes), sig);
+  }
+
+  public static Transaction decode(final byte[] bytes) {
+    final ByteReader in = new ByteReader(bytes);
+    final Transaction tx = read(in);
+    in.expectEnd();
+    return tx;
+  }
+
+  @Override
+  public boolean equals(final Object o) {
+    return o instanceof Transaction t && t.hash.equals(hash) && java.util.Arrays.equals(t.signature, signature);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Transaction[" + hash.toShortHex() + ", origin=" + origin + ", changes=" + changes.size() + "]";
+  }
+}

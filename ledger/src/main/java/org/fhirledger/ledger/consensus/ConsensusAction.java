@@ -1,0 +1,28 @@
+package org.fhirledger.ledger.consensus;
+
+import java.time.Duration;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
+import org.fhirledger.ledger.crypto.PublicKey;
+
+/** What the state machine asks the shell to do, in order. */
+public sealed interface ConsensusAction {
+  /** Send a signed message to every other validator. The sender also handles its own message (no echo). */
+  record Broadcast(ConsensusMessage message) implements ConsensusAction {}
+
+  /** Send a signed message to one validator. */
+  record SendTo(PublicKey peer, ConsensusMessage message) implements ConsensusAction {}
+
+  /** Fire a RoundTimeout(height, round) after the delay unless the height moved on. */
+  record ScheduleTimeout(long height, int round, Duration delay) implements ConsensusAction {}
+
+  /**
+   * The block is final with this certificate: the shell must store and apply it before the next event. The
+   * state machine has already moved to height + 1.
+   */
+  record Finalize(Block block, CommitCertificate certificate) implements ConsensusAction {}
+
+  /** Messages for heights above ours from f + 1 validators: we are behind, fetch certified blocks up to this height. */
+  record CatchUp(long targetHeight) implements ConsensusAction {}
+}

@@ -1,0 +1,52 @@
+package org.fhirledger.ledger.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.chain.Genesis;
+import org.fhirledger.ledger.crypto.Hash32;
+
+/**
+ * A node's chain and world state. {@link #apply} writes a whole block at once or nothing (one RocksDB
+ * WriteBatch with the WAL on), so after any crash the store is at a block boundary.
+ */
+public interface LedgerStore extends ChunkStore, AutoCloseable {
+  /** The genesis this store was initialised with, if any. */
+  Optional<Genesis> genesis();
+
+  /** Records the genesis (height 0) of a new store; refuses a different genesis for an existing one. */
+  void initGenesis(Genesis genesis);
+
+  /** Height of the last applied block; 0 when only the genesis is known. */
+  long height();
+
+  /** Hash of the block at the height; the genesis hash at height 0. */
+  Optional<Hash32> blockHash(long height);
+
+  Optional<Block> block(long height);
+
+  Optional<CommitCertificate> certificate(long height);
+
+  Optional<Long> heightOf(Hash32 blockHash);
+
+  Optional<TransactionOutcome> outcome(Hash32 txHash);
+
+  /** The newest version of a resource (deleted ones included). */
+  Optional<ResourceVersion> head(String resourceType, String resourceId);
+
+  Optional<ResourceVersion> version(String resourceType, String resourceId, long versionId);
+
+  /** All versions of one resource, oldest first. */
+  List<ResourceVersion> history(String resourceType, String resourceId);
+
+  /** Applies the block at height() + 1 atomically; a block at any other height is refused. */
+  void apply(AppliedBlock block);
+
+  Optional<byte[]> metadata(String key);
+
+  void putMetadata(String key, byte[] value);
+
+  @Override
+  void close();
+}
