@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param blockWaitMillis how long a proposer waits to fill a block
  * @param roundTimeoutMillis first round timeout of I-PBFT (doubles each round)
  * @param writeTimeoutMillis how long a FHIR write waits for its block before answering 503
+ * @param configDir the folder relative paths in this configuration are resolved against (set by the CLI
+ *     to the folder of node.yaml; default: the working directory)
  */
 @ConfigurationProperties(prefix = "fhirledger.node")
 public record NodeProperties(
@@ -38,11 +40,17 @@ public record NodeProperties(
     @DefaultValue("" + DEFAULT_BLOCK_MAX_TRANSACTIONS) int blockMaxTransactions,
     @DefaultValue("" + DEFAULT_BLOCK_WAIT_MILLIS) long blockWaitMillis,
     @DefaultValue("" + DEFAULT_ROUND_TIMEOUT_MILLIS) long roundTimeoutMillis,
-    @DefaultValue("" + DEFAULT_WRITE_TIMEOUT_MILLIS) long writeTimeoutMillis) {
+    @DefaultValue("" + DEFAULT_WRITE_TIMEOUT_MILLIS) long writeTimeoutMillis,
+    @DefaultValue(".") Path configDir) {
 
   public static final long DEFAULT_MAX_RESOURCE_BYTES = 16L * 1024 * 1024;
   public static final int DEFAULT_BLOCK_MAX_TRANSACTIONS = 500;
   public static final long DEFAULT_BLOCK_WAIT_MILLIS = 2;
   public static final long DEFAULT_ROUND_TIMEOUT_MILLIS = 1000;
   public static final long DEFAULT_WRITE_TIMEOUT_MILLIS = 30_000;
+
+  /** A configured path, resolved against {@link #configDir} when relative. */
+  public Path resolve(final Path path) {
+    return path == null || path.isAbsolute() ? path : configDir.resolve(path).normalize();
+  }
 }

@@ -27,12 +27,12 @@ public record Chunk(ContentId id, byte[] data) {
     return data.length;
   }
 
-  void write(final ByteWriter out) {
+  public void write(final ByteWriter out) {
     id.write(out);
     out.bytes(data);
   }
 
-  static Chunk read(final ByteReader in) {
+  public static Chunk read(final ByteReader in) {
     final ContentId id = ContentId.read(in);
     final byte[] data = in.bytes(MAX_CHUNK_BYTES);
     if (!id.matches(data)) {

@@ -1,0 +1,37 @@
+package org.fhirledger.server.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Keys, genesis and one config per hospital, for networks whose nodes run as separate processes. */
+@Command(name = "init-network", mixinStandardHelpOptions = true,
+    description = "Write Ed25519 keys, genesis.json and DIR/node-i/node.yaml for a new consortium.")
+final class InitNetworkCommand implements Callable<Integer> {
+  @Option(names = "--nodes", defaultValue = "4", description = "number of hospitals (default ${DEFAULT-VALUE})")
+  int nodes;
+
+  @Option(names = "--base-port", defaultValue = "8080", description = "FHIR port of hospital 0; hospital i gets base-port+i, p2p base-port+1000+i")
+  int basePort;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address the nodes bind and reach each other on (default ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--chain-id", defaultValue = "fhirledger", description = "chain id (default ${DEFAULT-VALUE})")
+  String chainId;
+
+  @Option(names = "--out", required = true, description = "folder to write (must not hold a network already)")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    final NetworkInitializer.Network network = NetworkInitializer.initialize(out, nodes, basePort, host, chainId);
+    System.out.println("Wrote a " + nodes + "-hospital network to " + out.toAbsolutePath().normalize());
+    System.out.println("  genesis: " + out.resolve(NetworkInitializer.GENESIS_FILE) + " (hash " + network.genesis().hash().toHex() + ")");
+    for (final Path config : network.nodeConfigs()) {
+      System.out.println("  start:   java -jar fhir-ledger.jar node --config " + config);
+    }
+    return 0;
+  }
+}

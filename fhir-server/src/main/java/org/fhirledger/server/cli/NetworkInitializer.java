@@ -1,0 +1,98 @@
+package org.fhirledger.server.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.fhirledger.ledger.chain.Genesis;
+import org.fhirledger.ledger.chain.Validator;
+import org.fhirledger.ledger.crypto.Ed25519Keys;
+import org.fhirledger.ledger.crypto.KeyFiles;
+import org.fhirledger.ledger.crypto.Signer;
+import org.fhirledger.server.config.GenesisFile;
+
+/**
+ * Writes a new consortium: one Ed25519 key per hospital, the genesis naming the validators and the trusted
+ * manager (hospital 0), and {@code node-i/node.yaml} for each hospital, like Besu's
+ * {@code operator generate-blockchain-config}. Paths inside node.yaml are relative to its folder.
+ */
+public final class NetworkInitializer {
+  public static final String GENESIS_FILE = "genesis.json";
+  public static final String NODE_CONFIG_FILE = "node.yaml";
+  /** Peer-to-peer ports sit this far above the FHIR ports: FHIR 8080 -> p2p 9080. */
+  public static final int P2P_PORT_OFFSET = 1000;
+
+  private NetworkInitializer() {}
+
+  /** What was written: the genesis and each node's config file. */
+  public record Network(Path directory, Genesis genesis, List<Path> nodeConfigs) {}
+
+  /**
+   * @param basePort FHIR port of node 0 (node i gets basePort + i, p2p basePort + 1000 + i); 0 picks free
+   *     ephemeral ports for p2p and lets each FHIR server bind an ephemeral port (tests)
+   */
+  public static Network initialize(final Path out, final int nodes, final int basePort, final String host, final String chainId)
+      throws IOException {
+    if (nodes < 1) {
+      throw new IllegalArgumentException("a network has at least one node");
+    }
+    if (Files.exists(out.resolve(GENESIS_FILE))) {
+      throw new IllegalStateException(out.resolve(GENESIS_FILE) + " exists: refusing to overwrite a network's keys");
+    }
+    Files.createDirectories(out);
+    final SecureRandom random = new SecureRandom();
+    final List<Signer> keys = new ArrayList<>();
+    final List<Validator> validators = new ArrayList<>();
+    final List<Integer> fhirPorts = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      final Signer key = Ed25519Keys.generate(random);
+      keys.add(key);
+      final int p2p = basePort > 0 ? basePort + P2P_PORT_OFFSET + i : freePort();
+      fhirPorts.add(basePort > 0 ? basePort + i : 0);
+      validators.add(new Validator("hospital-" + i, key.publicKey(), host, p2p));
+    }
+    final Genesis genesis = new Genesis(chainId, System.currentTimeMillis(), validators, keys.get(0).publicKey());
+    GenesisFile.write(out.resolve(GENESIS_FILE), genesis);
+    final List<Path> configs = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      final Path dir = out.resolve("node-" + i);
+      Files.createDirectories(dir);
+      KeyFiles.writePrivateKey(dir.resolve("node.key"), keys.get(i));
+      KeyFiles.writePublicKey(dir.resolve("node.pub"), keys.get(i).publicKey());
+      final Path config = dir.resolve(NODE_CONFIG_FILE);
+      Files.writeString(config, nodeYaml(validators.get(i), fhirPorts.get(i), host));
+      configs.add(config);
+    }
+    return new Network(out, genesis, configs);
+  }
+
+  private static String nodeYaml(final Validator v, final int fhirPort, final String host) {
+    return """
+        # FHIR Ledger node configuration, written by `fhir-ledger init-network`.
+        # Relative paths are relative to this file's folder. Every key can also be set from the
+        # environment, e.g. FHIRLEDGER_NODE_JDBC_URL (see docs/configuration.md).
+        server:
+          address: %s
+          port: %d
+        fhirledger:
+          node:
+            name: %s
+            key-file: node.key
+            genesis-file: ../%s
+            data-dir: data
+            p2p-host: %s
+            p2p-port: %d
+            # empty: embedded PostgreSQL under data-dir; else e.g. jdbc:postgresql://db:5432/fhirledger
+            jdbc-url: ""
+        """.formatted(host, fhirPort, v.name(), GENESIS_FILE, host, v.p2pPort());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

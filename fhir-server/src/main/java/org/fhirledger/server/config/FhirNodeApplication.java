@@ -1,0 +1,53 @@
+package org.fhirledger.server.config;
+
+import java.io.IOException;
+import java.util.List;
+import org.fhirledger.server.dao.LedgerResourceDao;
+import org.fhirledger.server.node.HospitalNode;
+import org.fhirledger.server.operations.LedgerStatusProvider;
+import org.fhirledger.server.rest.FhirLedgerServlet;
+import org.fhirledger.server.rest.RequestSizeInterceptor;
+import org.fhirledger.server.search.TypeSearchService;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The Spring Boot application of one hospital node: wiring only. Several run in one JVM for `demo`, each in
+ * its own application context with its own properties, so nothing here is static.
+ */
+@SpringBootApplication(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+@EnableConfigurationProperties(NodeProperties.class)
+public class FhirNodeApplication {
+
+  @Bean(destroyMethod = "close")
+  public HospitalNode hospitalNode(final NodeProperties properties) throws IOException {
+    return HospitalNode.start(properties);
+  }
+
+  @Bean
+  public LedgerResourceDao ledgerResourceDao(final HospitalNode node, final NodeProperties properties) {
+    return new LedgerResourceDao(FhirContexts.r4(), node.ledger(), properties.maxResourceBytes(), properties.writeTimeoutMillis());
+  }
+
+  @Bean
+  public TypeSearchService typeSearchService(final HospitalNode node, final LedgerResourceDao dao) {
+    return new TypeSearchService(node.index(), node.ledger(), dao);
+  }
+
+  @Bean
+  public ServletRegistrationBean<FhirLedgerServlet> fhirServlet(
+      final HospitalNode node, final LedgerResourceDao dao, final TypeSearchService search, final NodeProperties properties) {
+    final FhirLedgerServlet servlet = new FhirLedgerServlet(
+        FhirContexts.r4(), dao, search,
+        List.of(new LedgerStatusProvider(node.ledger(), properties.name())),
+        List.of(new RequestSizeInterceptor(properties.maxResourceBytes())));
+    final ServletRegistrationBean<FhirLedgerServlet> registration = new ServletRegistrationBean<>(servlet, "/fhir/*");
+    registration.setName("fhir");
+    registration.setLoadOnStartup(1);
+    return registration;
+  }
+}

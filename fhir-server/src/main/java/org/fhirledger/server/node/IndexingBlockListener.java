@@ -1,0 +1,55 @@
+package org.fhirledger.server.node;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.node.BlockExecutor;
+import org.fhirledger.ledger.node.BlockListener;
+import org.fhirledger.ledger.store.AppliedBlock;
+import org.fhirledger.ledger.store.LedgerStore;
+import org.fhirledger.ledger.store.ResourceVersion;
+import org.fhirledger.ledger.store.TransactionOutcome;
+import org.fhirledger.server.index.IndexedVersion;
+import org.fhirledger.server.index.SearchIndex;
+
+/**
+ * Keeps the PostgreSQL search index a projection of the chain: each applied block is indexed in one SQL
+ * transaction that also records its height, and on start the index replays whatever blocks it missed.
+ */
+final class IndexingBlockListener implements BlockListener {
+  private final SearchIndex index;
+  private final LedgerStore store;
+
+  IndexingBlockListener(final SearchIndex index, final LedgerStore store) {
+    this.index = index;
+    this.store = store;
+  }
+
+  @Override
+  public void onBlockApplied(final AppliedBlock block) {
+    index.applyBlock(block.block().height(), block.block().hash().toHex(), toIndexed(block.versions()));
+  }
+
+  /** Replays blocks that are in the store but not yet in the index (e.g. after a crash between the two). */
+  void catchUp() {
+    for (long h = index.indexedHeight() + 1; h <= store.height(); h++) {
+      final Block block = store.block(h).orElseThrow();
+      final List<TransactionOutcome> outcomes = new ArrayList<>();
+      for (final Transaction tx : block.transactions()) {
+        outcomes.add(store.outcome(tx.hash()).orElseThrow());
+      }
+      index.applyBlock(h, block.hash().toHex(), toIndexed(BlockExecutor.versionsOf(block, outcomes)));
+    }
+  }
+
+  private static List<IndexedVersion> toIndexed(final List<ResourceVersion> versions) {
+    final List<IndexedVersion> out = new ArrayList<>(versions.size());
+    for (final ResourceVersion v : versions) {
+      out.add(new IndexedVersion(v.resourceType(), v.resourceId(), v.versionId(), v.deleted(), Instant.ofEpochMilli(v.timestamp()),
+          v.content() == null ? null : v.content().toString(), v.height(), v.txHash().toHex(), v.origin().toHex()));
+    }
+    return out;
+  }
+}

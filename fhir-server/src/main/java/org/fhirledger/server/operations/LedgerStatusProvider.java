@@ -1,0 +1,38 @@
+package org.fhirledger.server.operations;
+
+import ca.uhn.fhir.rest.annotation.Operation;
+import org.fhirledger.ledger.node.LedgerNode;
+import org.fhirledger.ledger.node.NodeStatus;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
+
+/** {@code GET /fhir/$ledger-status}: what operators and tests need to see of the chain without opening the store. */
+public final class LedgerStatusProvider {
+  private final LedgerNode ledger;
+  private final String nodeName;
+
+  public LedgerStatusProvider(final LedgerNode ledger, final String nodeName) {
+    this.ledger = ledger;
+    this.nodeName = nodeName;
+  }
+
+  @Operation(name = "$ledger-status", idempotent = true)
+  public Parameters ledgerStatus() {
+    final NodeStatus s = ledger.status();
+    final Parameters p = new Parameters();
+    p.addParameter().setName("nodeId").setValue(new StringType(s.nodeId()));
+    p.addParameter().setName("nodeName").setValue(new StringType(nodeName));
+    p.addParameter().setName("publicKey").setValue(new StringType(s.publicKey()));
+    p.addParameter().setName("chainId").setValue(new StringType(s.chainId()));
+    p.addParameter().setName("height").setValue(new IntegerType(Math.toIntExact(s.height())));
+    p.addParameter().setName("lastBlockHash").setValue(new StringType(s.lastBlockHash().toHex()));
+    p.addParameter().setName("validators").setValue(new IntegerType(s.validators()));
+    p.addParameter().setName("connectedPeers").setValue(new IntegerType(s.connectedPeers()));
+    p.addParameter().setName("consensusRound").setValue(new IntegerType(s.consensusRound()));
+    p.addParameter().setName("pendingTransactions").setValue(new IntegerType(s.pendingTransactions()));
+    p.addParameter().setName("evidence").setValue(new IntegerType(s.evidence()));
+    p.addParameter().setName("droppedMessages").setValue(new IntegerType(Math.toIntExact(Math.min(Integer.MAX_VALUE, s.droppedMessages()))));
+    return p;
+  }
+}

@@ -1,0 +1,41 @@
+package org.fhirledger.server.rest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.fhirledger.server.dao.LedgerResourceDao;
+import org.fhirledger.server.search.TypeSearchService;
+import org.hl7.fhir.r4.model.Resource;
+
+/** HAPI's plain RestfulServer with one ledger-backed provider per R4 resource type. */
+public final class FhirLedgerServlet extends RestfulServer {
+  private static final long serialVersionUID = 1L;
+  private static final int PAGES_KEPT = 1000;
+
+  public FhirLedgerServlet(
+      final FhirContext fhir, final LedgerResourceDao dao, final TypeSearchService search, final List<Object> plainProviders, final List<Object> interceptors) {
+    super(fhir);
+    setResourceProviders(providersFor(fhir, dao, search));
+    setPlainProviders(plainProviders);
+    interceptors.forEach(this::registerInterceptor);
+    setDefaultResponseEncoding(EncodingEnum.JSON);
+    setPagingProvider(new FifoMemoryPagingProvider(PAGES_KEPT));
+    setImplementationDescription("FHIR Ledger: FHIR R4 on a permissioned BFT ledger");
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<IResourceProvider> providersFor(final FhirContext fhir, final LedgerResourceDao dao, final TypeSearchService search) {
+    final List<IResourceProvider> providers = new ArrayList<>();
+    for (final String name : fhir.getResourceTypes()) {
+      final RuntimeResourceDefinition def = fhir.getResourceDefinition(name);
+      final Class<? extends Resource> type = (Class<? extends Resource>) def.getImplementingClass();
+      providers.add(new LedgerResourceProvider(type, name, dao, search));
+    }
+    return providers;
+  }
+}

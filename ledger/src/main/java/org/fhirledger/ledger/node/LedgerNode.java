@@ -1,0 +1,422 @@
+package org.fhirledger.ledger.node;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.BlockHeader;
+import org.fhirledger.ledger.chain.Chunk;
+import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.chain.Genesis;
+import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.chain.ValidatorSet;
+import org.fhirledger.ledger.codec.DecodingException;
+import org.fhirledger.ledger.consensus.ConsensusAction;
+import org.fhirledger.ledger.consensus.ConsensusEvent;
+import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
+import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
+import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.PublicKey;
+import org.fhirledger.ledger.crypto.SignatureVerifier;
+import org.fhirledger.ledger.crypto.Signer;
+import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.p2p.PeerListener;
+import org.fhirledger.ledger.p2p.PeerTransport;
+import org.fhirledger.ledger.store.AppliedBlock;
+import org.fhirledger.ledger.store.LedgerStore;
+import org.fhirledger.ledger.store.TransactionOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hospital's ledger node: the thin shell around the I-PBFT state machine. Everything that touches
+ * consensus, the mempool or the store's write side runs on one event thread, fed by the transport, the
+ * timers and client submissions, so the state machine needs no locks and sees events in one order.
+ */
+public final class LedgerNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
+  private static final int MEMPOOL_CAPACITY = 200_000;
+
+  private final Genesis genesis;
+  private final ValidatorSet validators;
+  private final Signer signer;
+  private final SignatureVerifier verifier;
+  private final LedgerStore store;
+  private final PeerTransport transport;
+  private final NodeConfig config;
+  private final List<BlockListener> listeners;
+  private final BlockExecutor executor;
+  private final LedgerBlockValidator blockValidator;
+  private final Mempool mempool = new Mempool(MEMPOOL_CAPACITY);
+  private final Map<Hash32, CompletableFuture<TransactionOutcome>> waiting = new HashMap<>();
+  private final ThreadPoolExecutor loop;
+  private final ScheduledThreadPoolExecutor timers;
+  private final AtomicLong dropped = new AtomicLong();
+  private IpbftStateMachine consensus;
+  private boolean pendingSignalScheduled;
+  private long syncRequestedAt = -1;
+  private volatile NodeStatus lastStatus;
+
+  public LedgerNode(
+      final Genesis genesis,
+      final Signer signer,
+      final SignatureVerifier verifier,
+      final LedgerStore store,
+      final PeerTransport transport,
+      final NodeConfig config,
+      final List<BlockListener> listeners) {
+    this.genesis = genesis;
+    this.validators = genesis.validatorSet();
+    this.signer = signer;
+    this.verifier = verifier;
+    this.store = store;
+    this.transport = transport;
+    this.config = config;
+    this.listeners = List.copyOf(listeners);
+    this.executor = new BlockExecutor(store);
+    this.blockValidator = new LedgerBlockValidator(genesis.chainId(), validators, store, verifier, this::verifiedInMempool);
+    final String name = validators.byKey(signer.publicKey()).map(v -> v.name()).orElse(signer.publicKey().toShortHex());
+    this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.eventQueueCapacity()),
+        r -> daemon(r, "ledger-" + name));
+    this.timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "ledger-timers-" + name));
+    this.timers.setRemoveOnCancelPolicy(true);
+  }
+
+  private static Thread daemon(final Runnable r, final String name) {
+    final Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Opens the chain at the store's height, starts the transport and the consensus. */
+  public void start() throws IOException {
+    store.initGenesis(genesis);
+    consensus = new IpbftStateMachine(genesis.chainId(), signer, verifier, h -> validators, this::createBlock, blockValidator, config.consensus());
+    updateStatus();
+    transport.start(new Listener());
+    submitEvent(() -> perform(consensus.start(store.height(), store.blockHash(store.height()).orElseThrow())));
+    final long interval = config.statusInterval().toMillis();
+    timers.scheduleWithFixedDelay(() -> submitEvent(this::broadcastStatus), interval, interval, TimeUnit.MILLISECONDS);
+    LOG.info("ledger node started node={} height={} validators={}", signer.publicKey().toShortHex(), store.height(), validators.size());
+  }
+
+  /**
+   * Hands a signed transaction and its content to consensus. The future completes once the block holding it
+   * is final and applied here, with the outcome every node computed for it.
+   */
+  public CompletableFuture<TransactionOutcome> submit(final Transaction tx, final List<Chunk> chunks) {
+    final CompletableFuture<TransactionOutcome> result = new CompletableFuture<>();
+    final PendingTransaction pending = new PendingTransaction(tx, chunks);
+    final boolean queued = submitEvent(() -> {
+      final Optional<TransactionOutcome> done = store.outcome(tx.hash());
+      if (done.isPresent()) {
+        result.complete(done.get());
+        return;
+      }
+      waiting.put(tx.hash(), result);
+      if (mempool.add(pending)) {
+        transport.broadcast(new NodeMessage.TransactionGossip(pending).encode());
+        signalPending();
+      } else if (!mempool.contains(tx.hash())) {
+        waiting.remove(tx.hash());
+        result.completeExceptionally(new NodeBusyException("the transaction pool is full"));
+      }
+    });
+    if (!queued) {
+      result.completeExceptionally(new NodeBusyException("the node's event queue is full"));
+    }
+    return result;
+  }
+
+  public LedgerStore store() {
+    return store;
+  }
+
+  public Genesis genesis() {
+    return genesis;
+  }
+
+  public PublicKey publicKey() {
+    return signer.publicKey();
+  }
+
+  public Signer signer() {
+    return signer;
+  }
+
+  public NodeStatus status() {
+    final NodeStatus s = lastStatus;
+    return new NodeStatus(s.nodeId(), s.publicKey(), s.chainId(), store.height(), store.blockHash(store.height()).orElse(Hash32.ZERO),
+        s.validators(), transport.connectedPeers().size(), s.consensusHeight(), s.consensusRound(), s.pendingTransactions(),
+        s.evidence(), dropped.get());
+  }
+
+  private boolean submitEvent(final Runnable event) {
+    try {
+      loop.execute(() -> {
+        try {
+          event.run();
+        } catch (final RuntimeException e) {
+          LOG.error("event failed node={}", signer.publicKey().toShortHex(), e);
+        }
+        updateStatus();
+      });
+      return true;
+    } catch (final RejectedExecutionException e) {
+      dropped.incrementAndGet();
+      return false;
+    }
+  }
+
+  private void updateStatus() {
+    lastStatus = new NodeStatus(
+        signer.publicKey().nodeIdHex(), signer.publicKey().toHex(), genesis.chainId(), store.height(), Hash32.ZERO, validators.size(),
+        0, consensus == null ? 0 : consensus.height(), consensus == null ? 0 : consensus.round(), mempool.size(),
+        consensus == null ? 0 : consensus.evidence().size(), dropped.get());
+  }
+
+  private boolean verifiedInMempool(final Transaction tx) {
+    return mempool.contains(tx.hash());
+  }
+
+  // Batching: the first pending transaction arms a short timer, so one block carries what arrives meanwhile.
+  private void signalPending() {
+    if (mempool.size() >= config.blockMaxTransactions()) {
+      perform(consensus.handle(new ConsensusEvent.TransactionsPending()));
+      return;
+    }
+    if (!pendingSignalScheduled) {
+      pendingSignalScheduled = true;
+      timers.schedule(() -> submitEvent(() -> {
+        pendingSignalScheduled = false;
+        if (!mempool.isEmpty()) {
+          perform(consensus.handle(new ConsensusEvent.TransactionsPending()));
+        }
+      }), config.blockWait().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private Optional<Block> createBlock(final long height, final int round, final Hash32 parent) {
+    final List<PendingTransaction> selected = mempool.select(config.blockMaxTransactions(), config.blockMaxBytes());
+    if (selected.isEmpty()) {
+      return Optional.empty();
+    }
+    final List<Transaction> txs = new ArrayList<>(selected.size());
+    final Map<ContentId, Chunk> chunks = new LinkedHashMap<>();
+    for (final PendingTransaction p : selected) {
+      txs.add(p.transaction());
+      for (final Chunk c : p.chunks()) {
+        // A chunk already in the store came with an earlier block that every node applied before this one.
+        if (!chunks.containsKey(c.id()) && !store.hasChunk(c.id())) {
+          chunks.put(c.id(), c);
+        }
+      }
+    }
+    final List<Chunk> chunkList = List.copyOf(chunks.values());
+    final BlockHeader header = new BlockHeader(genesis.chainId(), height, parent, System.currentTimeMillis(), signer.publicKey(), round,
+        Block.transactionsRoot(txs), Block.contentRoot(chunkList));
+    return Optional.of(new Block(header, txs, chunkList));
+  }
+
+  private void perform(final List<ConsensusAction> actions) {
+    for (final ConsensusAction action : actions) {
+      switch (action) {
+        case ConsensusAction.Broadcast b -> transport.broadcast(new NodeMessage.ConsensusPayload(ConsensusCodec.encode(b.message())).encode());
+        case ConsensusAction.SendTo s -> transport.send(s.peer(), new NodeMessage.ConsensusPayload(ConsensusCodec.encode(s.message())).encode());
+        case ConsensusAction.ScheduleTimeout t -> timers.schedule(
+            () -> submitEvent(() -> perform(consensus.handle(new ConsensusEvent.RoundTimeout(t.height(), t.round())))),
+            t.delay().toMillis(), TimeUnit.MILLISECONDS);
+        case ConsensusAction.Finalize f -> applyFinal(f.block(), f.certificate());
+        case ConsensusAction.CatchUp c -> requestSync(null);
+      }
+    }
+  }
+
+  private void applyFinal(final Block block, final CommitCertificate certificate) {
+    final AppliedBlock applied = executor.execute(block, certificate);
+    store.apply(applied);
+    for (final BlockListener l : listeners) {
+      l.onBlockApplied(applied);
+    }
+    for (final TransactionOutcome o : applied.outcomes()) {
+      mempool.remove(block.transactions().get(o.txIndex()).origin(), o.txHash());
+      final CompletableFuture<TransactionOutcome> f = waiting.remove(o.txHash());
+      if (f != null) {
+        f.complete(o);
+      }
+    }
+    LOG.info("block committed height={} hash={} round={} txs={} seals={}", block.height(), block.hash().toShortHex(),
+        certificate.round(), block.transactions().size(), certificate.seals().size());
+    if (!mempool.isEmpty()) {
+      signalPending();
+    }
+  }
+
+  private void broadcastStatus() {
+    final long h = store.height();
+    transport.broadcast(new NodeMessage.Status(h, store.blockHash(h).orElseThrow()).encode());
+  }
+
+  private void requestSync(final PublicKey peer) {
+    final long now = System.nanoTime();
+    if (syncRequestedAt >= 0 && now - syncRequestedAt < TimeUnit.SECONDS.toNanos(2)) {
+      return;
+    }
+    syncRequestedAt = now;
+    final byte[] request = new NodeMessage.SyncRequest(store.height() + 1, config.syncBatchBlocks()).encode();
+    if (peer == null) {
+      transport.broadcast(request);
+    } else {
+      transport.send(peer, request);
+    }
+  }
+
+  private void onPeerMessage(final PublicKey from, final byte[] payload) {
+    final NodeMessage message;
+    try {
+      message = NodeMessage.decode(payload);
+    } catch (final DecodingException e) {
+      dropped.incrementAndGet();
+      LOG.debug("dropped malformed message peer={} reason={}", from.toShortHex(), e.getMessage());
+      return;
+    }
+    switch (message) {
+      case NodeMessage.TransactionGossip g -> onTransactionGossip(from, g.pending());
+      case NodeMessage.ConsensusPayload c -> onConsensusPayload(from, c.payload());
+      case NodeMessage.Status s -> {
+        if (s.height() > store.height()) {
+          requestSync(from);
+        }
+      }
+      case NodeMessage.SyncRequest r -> onSyncRequest(from, r);
+      case NodeMessage.SyncResponse r -> onSyncResponse(from, r);
+    }
+  }
+
+  private void onTransactionGossip(final PublicKey from, final PendingTransaction pending) {
+    final Transaction tx = pending.transaction();
+    if (mempool.contains(tx.hash()) || store.outcome(tx.hash()).isPresent()) {
+      return;
+    }
+    final String why = blockValidator.checkTransaction(tx);
+    if (why != null) {
+      dropped.incrementAndGet();
+      LOG.warn("dropped gossiped transaction peer={} reason={}", from.toShortHex(), why);
+      return;
+    }
+    if (mempool.add(pending)) {
+      signalPending();
+    }
+  }
+
+  private void onConsensusPayload(final PublicKey from, final byte[] payload) {
+    try {
+      perform(consensus.handle(new ConsensusEvent.MessageReceived(ConsensusCodec.decode(payload))));
+    } catch (final DecodingException e) {
+      dropped.incrementAndGet();
+      LOG.debug("dropped malformed consensus message peer={} reason={}", from.toShortHex(), e.getMessage());
+    }
+  }
+
+  private void onSyncRequest(final PublicKey from, final NodeMessage.SyncRequest request) {
+    final long last = Math.min(store.height(), request.fromHeight() + Math.min(request.maxBlocks(), config.syncBatchBlocks()) - 1);
+    if (request.fromHeight() < 1 || request.fromHeight() > last) {
+      return;
+    }
+    final List<NodeMessage.CertifiedBlock> blocks = new ArrayList<>();
+    for (long h = request.fromHeight(); h <= last; h++) {
+      blocks.add(new NodeMessage.CertifiedBlock(store.block(h).orElseThrow(), store.certificate(h).orElseThrow()));
+    }
+    transport.send(from, new NodeMessage.SyncResponse(blocks).encode());
+  }
+
+  // Catch-up trusts no peer: each block must extend our chain and carry a quorum certificate for its hash.
+  private void onSyncResponse(final PublicKey from, final NodeMessage.SyncResponse response) {
+    final long before = store.height();
+    for (final NodeMessage.CertifiedBlock cb : response.blocks()) {
+      final Block block = cb.block();
+      if (block.height() <= store.height()) {
+        continue;
+      }
+      final String why = checkCertifiedBlock(block, cb.certificate());
+      if (why != null) {
+        dropped.incrementAndGet();
+        LOG.warn("refused block from peer={} height={} reason={}", from.toShortHex(), block.height(), why);
+        break;
+      }
+      applyFinal(block, cb.certificate());
+    }
+    syncRequestedAt = -1;
+    if (store.height() > before) {
+      perform(consensus.handle(new ConsensusEvent.ChainAdvanced(store.height(), store.blockHash(store.height()).orElseThrow())));
+      if (response.blocks().size() >= config.syncBatchBlocks()) {
+        requestSync(from);
+      }
+    }
+  }
+
+  private String checkCertifiedBlock(final Block block, final CommitCertificate cert) {
+    if (block.height() != store.height() + 1) {
+      return "not the next height";
+    }
+    if (!genesis.chainId().equals(block.header().chainId())) {
+      return "another chain";
+    }
+    if (!block.header().parentHash().equals(store.blockHash(store.height()).orElseThrow())) {
+      return "does not extend our chain";
+    }
+    if (cert.height() != block.height() || !cert.blockHash().equals(block.hash())) {
+      return "certificate is for another block";
+    }
+    final String certProblem = cert.check(genesis.chainId(), validators, verifier);
+    if (certProblem != null) {
+      return "invalid certificate: " + certProblem;
+    }
+    return blockValidator.validate(block);
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    loop.shutdown();
+    try {
+      if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+        loop.shutdownNow();
+      }
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      loop.shutdownNow();
+    }
+    transport.close();
+    for (final CompletableFuture<TransactionOutcome> f : waiting.values()) {
+      f.completeExceptionally(new NodeBusyException("the node is shutting down"));
+    }
+    LOG.info("ledger node stopped node={}", signer.publicKey().toShortHex());
+  }
+
+  private final class Listener implements PeerListener {
+    @Override
+    public void onMessage(final PublicKey from, final byte[] payload) {
+      submitEvent(() -> onPeerMessage(from, payload));
+    }
+
+    @Override
+    public void onPeerUp(final PublicKey peer) {
+      submitEvent(() -> {
+        final long h = store.height();
+        transport.send(peer, new NodeMessage.Status(h, store.blockHash(h).orElseThrow()).encode());
+      });
+    }
+  }
+}
