@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * on an ephemeral port. Demo mode runs one of these with a database per node; a standalone node without a
  * JDBC URL runs its own under its data directory.
  *
- * <p>zonky turns fsync and synchronous_commit off; the index is then not durable across a host crash, which
- * is acceptable only because the index can be rebuilt from the chain above its watermark.
+ * <p>zonky turns synchronous_commit off. That is fine for demo mode and tests, where a lost tail of the
+ * index is rebuilt from the chain above its watermark; a standalone node asks for {@code durable} so that
+ * a commit of the index is on disk when it returns.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
@@ -38,18 +39,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  /** Starts a server on {@code dataDirectory}, creating it on first use and reusing its data afterwards. */
+  /** As {@link #start(Path, boolean)}, not durable: for demo mode and tests. */
   public static EmbeddedPostgresServer start(final Path dataDirectory) {
+    return start(dataDirectory, false);
+  }
+
+  /**
+   * Starts a server on {@code dataDirectory}, creating it on first use and reusing its data afterwards.
+   *
+   * @param durable whether a commit waits for its WAL to reach the disk (fsync and synchronous_commit on)
+   */
+  public static EmbeddedPostgresServer start(final Path dataDirectory, final boolean durable) {
     try {
       Files.createDirectories(dataDirectory);
+      final String sync = durable ? "on" : "off";
       final EmbeddedPostgres postgres =
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(false)
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "100")
+              .setServerConfig("fsync", sync)
+              .setServerConfig("synchronous_commit", sync)
               .start();
-      LOG.info("embedded PostgreSQL started port={} dataDir={}", postgres.getPort(), dataDirectory);
+      LOG.info("embedded PostgreSQL started port={} durable={} dataDir={}", postgres.getPort(), durable, dataDirectory);
       return new EmbeddedPostgresServer(postgres);
     } catch (final IOException e) {
       throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirectory, e);

@@ -3,8 +3,12 @@ package org.fhirledger.server.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +16,7 @@ class SearchIndexRestartTest {
   @TempDir Path dir;
 
   @Test
-  void restartedServerOnTheSameDataDirectoryKeepsTheIndex() {
+  void restartedServerOnTheSameDataDirectoryKeepsTheIndex() throws SQLException {
     final Path pg = dir.resolve("pg");
     final IndexedVersion p1 =
         new IndexedVersion("Patient", "p1", 1, false, Instant.parse("2026-01-01T00:00:00Z"), "bafyp1", 1, "ab".repeat(32), "node-0");
@@ -25,8 +29,12 @@ class SearchIndexRestartTest {
       index.log("INFO", "block.indexed", "height=1");
     }
 
-    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(pg)) {
-      final SearchIndex index = new SearchIndex(server.dataSourceFor("node_0"));
+    // Restarted durable, as a standalone node runs it.
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(pg, true)) {
+      final DataSource ds = server.dataSourceFor("node_0");
+      assertThat(setting(ds, "synchronous_commit")).isEqualTo("on");
+      assertThat(setting(ds, "fsync")).isEqualTo("on");
+      final SearchIndex index = new SearchIndex(ds);
       index.migrate();
       assertThat(index.indexedHeight()).isEqualTo(1);
       assertThat(index.indexedBlockHash()).contains("01".repeat(32));
@@ -35,6 +43,14 @@ class SearchIndexRestartTest {
       // Not asserted equal: the port is ephemeral on each start.
       assertThat(server.port()).isPositive();
       assertThat(firstPort).isPositive();
+    }
+  }
+
+  private static String setting(final DataSource ds, final String name) throws SQLException {
+    try (Connection c = ds.getConnection();
+        ResultSet rs = c.createStatement().executeQuery("SHOW " + name)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 }

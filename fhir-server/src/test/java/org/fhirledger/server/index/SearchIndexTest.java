@@ -9,6 +9,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -120,6 +125,33 @@ class SearchIndexTest {
     assertThat(index.indexedHeight()).isEqualTo(1);
     assertThat(index.current("Patient", "p2")).isEmpty();
     assertThat(index.history("Patient", "p2")).isEmpty();
+  }
+
+  @Test
+  void sameBlockOfferedByTwoThreadsAtOnceIsAppliedOnce() throws Exception {
+    final List<IndexedVersion> block = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      block.add(live("Patient", "p" + i, 1, 1, i));
+    }
+    final CountDownLatch go = new CountDownLatch(1);
+    final ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      final List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        results.add(pool.submit(() -> {
+          go.await();
+          return index.applyBlock(1, hash(1), block);
+        }));
+      }
+      go.countDown();
+      // Exactly one applies; the other waits on the watermark lock, then sees height 1 and skips.
+      assertThat(List.of(results.get(0).get(30, TimeUnit.SECONDS), results.get(1).get(30, TimeUnit.SECONDS)))
+          .containsExactlyInAnyOrder(true, false);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(index.countCurrent("Patient")).isEqualTo(200);
+    assertThat(index.indexedHeight()).isEqualTo(1);
   }
 
   @Test
