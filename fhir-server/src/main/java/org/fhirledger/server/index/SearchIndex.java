@@ -1,0 +1,354 @@
+package org.fhirledger.server.index;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's PostgreSQL search index. A block is applied in one SQL transaction that also moves the
+ * watermark, so each block is indexed exactly once and the index can always be rebuilt from the chain
+ * above its watermark. Thread-safe: the watermark row is locked while a block is applied.
+ */
+public final class SearchIndex {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
+
+  private static final String COLUMNS =
+      "res_type, res_id, version, deleted, last_updated, content_id, block_height, tx_hash, origin_node";
+  private static final String INSERT_VERSION =
+      "INSERT INTO resource_version (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  // The WHERE keeps a head from moving backwards should versions ever arrive out of order.
+  private static final String UPSERT_HEAD =
+      "INSERT INTO resource (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (res_type, res_id) DO UPDATE SET version = EXCLUDED.version,"
+          + " deleted = EXCLUDED.deleted, last_updated = EXCLUDED.last_updated,"
+          + " content_id = EXCLUDED.content_id, block_height = EXCLUDED.block_height,"
+          + " tx_hash = EXCLUDED.tx_hash, origin_node = EXCLUDED.origin_node"
+          + " WHERE resource.version < EXCLUDED.version";
+  private static final String CURRENT_PAGE =
+      "SELECT " + COLUMNS + " FROM resource WHERE res_type = ? AND NOT deleted"
+          + " ORDER BY last_updated DESC, res_id OFFSET ? LIMIT ?";
+  private static final String CURRENT_PAGE_AS_OF =
+      "SELECT " + COLUMNS + " FROM (SELECT DISTINCT ON (res_id) " + COLUMNS + " FROM resource_version"
+          + " WHERE res_type = ? AND block_height <= ? ORDER BY res_id, version DESC) head"
+          + " WHERE NOT deleted ORDER BY last_updated DESC, res_id OFFSET ? LIMIT ?";
+
+  private final DataSource dataSource;
+
+  public SearchIndex(final DataSource dataSource) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  }
+
+  /**
+   * Brings the schema up to date. Called explicitly rather than through Spring Boot's Flyway
+   * auto-configuration because demo mode runs several nodes, each with its own DataSource, in one JVM.
+   */
+  public void migrate() {
+    final var result =
+        Flyway.configure(SearchIndex.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations("classpath:db/migration")
+            .load()
+            .migrate();
+    LOG.info("search index schema migrated applied={} version={}", result.migrationsExecuted, result.targetSchemaVersion);
+  }
+
+  /** Height of the last block applied; 0 (the genesis) for a new index. */
+  public long indexedHeight() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT block_height FROM index_watermark WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (final SQLException e) {
+      throw new IndexException("could not read the index watermark", e);
+    }
+  }
+
+  /** Hash (hex) of the last block applied; empty for a new index. */
+  public Optional<String> indexedBlockHash() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT block_hash FROM index_watermark WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+    } catch (final SQLException e) {
+      throw new IndexException("could not read the index watermark", e);
+    }
+  }
+
+  /**
+   * Indexes the versions written by the block at {@code height} in one SQL transaction and moves the
+   * watermark to it. A block at or below the watermark was indexed already and is skipped.
+   *
+   * @return true if the block was applied, false if it was skipped
+   * @throws IndexGapException if {@code height} is above the watermark + 1
+   * @throws IllegalArgumentException if a version does not belong to this block
+   */
+  public boolean applyBlock(final long height, final String blockHashHex, final List<IndexedVersion> versions) {
+    for (final IndexedVersion v : versions) {
+      if (v.blockHeight() != height) {
+        throw new IllegalArgumentException("version of block " + v.blockHeight() + " offered with block " + height);
+      }
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        final long indexed = lockWatermark(c);
+        if (height <= indexed) {
+          c.rollback();
+          LOG.debug("index block skipped height={} indexedHeight={}", height, indexed);
+          return false;
+        }
+        if (height > indexed + 1) {
+          c.rollback();
+          throw new IndexGapException(indexed, height);
+        }
+        writeVersions(c, versions);
+        writeHeads(c, versions);
+        moveWatermark(c, height, blockHashHex);
+        c.commit();
+        LOG.debug("index block applied height={} versions={}", height, versions.size());
+        return true;
+      } catch (final SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (final SQLException e) {
+      throw new IndexException("could not index block " + height, e);
+    }
+  }
+
+  private static long lockWatermark(final Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT block_height FROM index_watermark WHERE id = 1 FOR UPDATE");
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new IndexException("index watermark row missing; was migrate() called?");
+      }
+      return rs.getLong(1);
+    }
+  }
+
+  private static void writeVersions(final Connection c, final List<IndexedVersion> versions) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT_VERSION)) {
+      for (final IndexedVersion v : versions) {
+        bind(ps, v);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void writeHeads(final Connection c, final List<IndexedVersion> versions) throws SQLException {
+    // One row per resource: a multi-row upsert may not touch the same row twice.
+    final Map<String, IndexedVersion> heads = new LinkedHashMap<>();
+    for (final IndexedVersion v : versions) {
+      heads.merge(v.resourceType() + '/' + v.resourceId(), v, (a, b) -> b.version() > a.version() ? b : a);
+    }
+    try (PreparedStatement ps = c.prepareStatement(UPSERT_HEAD)) {
+      for (final IndexedVersion v : heads.values()) {
+        bind(ps, v);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void moveWatermark(final Connection c, final long height, final String blockHashHex)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE index_watermark SET block_height = ?, block_hash = ?, updated_at = now() WHERE id = 1")) {
+      ps.setLong(1, height);
+      ps.setString(2, blockHashHex);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void bind(final PreparedStatement ps, final IndexedVersion v) throws SQLException {
+    ps.setString(1, v.resourceType());
+    ps.setString(2, v.resourceId());
+    ps.setLong(3, v.version());
+    ps.setBoolean(4, v.deleted());
+    ps.setObject(5, OffsetDateTime.ofInstant(v.lastUpdated(), ZoneOffset.UTC));
+    if (v.contentId() == null) {
+      ps.setNull(6, Types.VARCHAR);
+    } else {
+      ps.setString(6, v.contentId());
+    }
+    ps.setLong(7, v.blockHeight());
+    ps.setString(8, v.txHash());
+    ps.setString(9, v.originNode());
+  }
+
+  /**
+   * One page of the live resources of a type, newest first (ties by id).
+   *
+   * @param asOfHeight null for the current state; else the state right after that block
+   */
+  public List<IndexedVersion> currentResources(final String type, final int offset, final int count, final Long asOfHeight) {
+    if (offset < 0 || count < 0) {
+      throw new IllegalArgumentException("offset and count must not be negative");
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(asOfHeight == null ? CURRENT_PAGE : CURRENT_PAGE_AS_OF)) {
+      int i = 1;
+      ps.setString(i++, type);
+      if (asOfHeight != null) {
+        ps.setLong(i++, asOfHeight);
+      }
+      ps.setInt(i++, offset);
+      ps.setInt(i, count);
+      return readAll(ps);
+    } catch (final SQLException e) {
+      throw new IndexException("could not list " + type, e);
+    }
+  }
+
+  /** Number of live (not deleted) resources of a type. */
+  public long countCurrent(final String type) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM resource WHERE res_type = ? AND NOT deleted")) {
+      ps.setString(1, type);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (final SQLException e) {
+      throw new IndexException("could not count " + type, e);
+    }
+  }
+
+  /** The head of a resource, a deleted head included (so the caller can answer 410 rather than 404). */
+  public Optional<IndexedVersion> current(final String type, final String id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM resource WHERE res_type = ? AND res_id = ?")) {
+      ps.setString(1, type);
+      ps.setString(2, id);
+      return readAll(ps).stream().findFirst();
+    } catch (final SQLException e) {
+      throw new IndexException("could not read " + type, e);
+    }
+  }
+
+  /** Every indexed version of a resource, newest first. */
+  public List<IndexedVersion> history(final String type, final String id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT " + COLUMNS + " FROM resource_version WHERE res_type = ? AND res_id = ? ORDER BY version DESC")) {
+      ps.setString(1, type);
+      ps.setString(2, id);
+      return readAll(ps);
+    } catch (final SQLException e) {
+      throw new IndexException("could not read the history of " + type, e);
+    }
+  }
+
+  private static List<IndexedVersion> readAll(final PreparedStatement ps) throws SQLException {
+    final List<IndexedVersion> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new IndexedVersion(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getBoolean(4),
+                rs.getObject(5, OffsetDateTime.class).toInstant(),
+                rs.getString(6),
+                rs.getLong(7),
+                rs.getString(8),
+                rs.getString(9)));
+      }
+    }
+    return out;
+  }
+
+  /** Records that a member was seen; its first-seen time is kept, name and endpoint are updated. */
+  public void recordNode(final String nodeKeyHex, final String name, final String p2pEndpoint, final Instant seenAt) {
+    final OffsetDateTime at = OffsetDateTime.ofInstant(seenAt, ZoneOffset.UTC);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO node_registry (node_key, name, p2p_endpoint, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (node_key) DO UPDATE SET name = EXCLUDED.name,"
+                    + " p2p_endpoint = EXCLUDED.p2p_endpoint,"
+                    + " last_seen = GREATEST(node_registry.last_seen, EXCLUDED.last_seen)")) {
+      ps.setString(1, nodeKeyHex);
+      ps.setString(2, name);
+      ps.setString(3, p2pEndpoint);
+      ps.setObject(4, at);
+      ps.setObject(5, at);
+      ps.executeUpdate();
+    } catch (final SQLException e) {
+      throw new IndexException("could not record node", e);
+    }
+  }
+
+  /** Members seen so far, by name. */
+  public List<RegisteredNode> nodes() {
+    final List<RegisteredNode> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT node_key, name, p2p_endpoint, first_seen, last_seen FROM node_registry ORDER BY name, node_key");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new RegisteredNode(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getObject(4, OffsetDateTime.class).toInstant(),
+                rs.getObject(5, OffsetDateTime.class).toInstant()));
+      }
+      return out;
+    } catch (final SQLException e) {
+      throw new IndexException("could not list nodes", e);
+    }
+  }
+
+  /** Appends to the node's log. Callers must never pass PHI: events and ids only. */
+  public void log(final String level, final String event, final String detail) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO node_log (level, event, detail) VALUES (?, ?, ?)")) {
+      ps.setString(1, level);
+      ps.setString(2, event);
+      ps.setString(3, detail);
+      ps.executeUpdate();
+    } catch (final SQLException e) {
+      throw new IndexException("could not write node log", e);
+    }
+  }
+
+  /** The newest {@code limit} log entries, newest first. */
+  public List<NodeLogEntry> recentLogs(final int limit) {
+    final List<NodeLogEntry> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT id, ts, level, event, detail FROM node_log ORDER BY id DESC LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new NodeLogEntry(
+                  rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5)));
+        }
+      }
+      return out;
+    } catch (final SQLException e) {
+      throw new IndexException("could not read node log", e);
+    }
+  }
+}
