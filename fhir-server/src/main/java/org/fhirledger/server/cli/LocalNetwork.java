@@ -99,7 +99,7 @@ public final class LocalNetwork implements AutoCloseable {
         throw new IllegalStateException("node " + i + " is running");
       }
     }
-    postgres.dataSourceFor(databaseName(i)); // creates the database on first start
+    postgres.ensureDatabase(databaseName(i));
     final Map<String, String> settings = new java.util.HashMap<>(overrides);
     settings.put("fhirledger.node.jdbc-url", postgres.jdbcUrl(databaseName(i)));
     settings.put("fhirledger.node.jdbc-username", postgres.username());

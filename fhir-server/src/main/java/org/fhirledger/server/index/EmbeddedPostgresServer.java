@@ -52,6 +52,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static EmbeddedPostgresServer start(final Path dataDirectory, final boolean durable) {
     try {
       Files.createDirectories(dataDirectory);
+      stopOrphanedPostmaster(dataDirectory);
       final String sync = durable ? "on" : "off";
       final EmbeddedPostgres postgres =
           EmbeddedPostgres.builder()
@@ -67,6 +68,42 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (final IOException e) {
       throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirectory, e);
     }
+  }
+
+  /**
+   * A node killed with SIGKILL leaves its PostgreSQL child running on the data directory, which would refuse
+   * a new server. The index is a projection of the chain, so stopping the orphan is safe: on start the node
+   * replays whatever the index had not durably recorded.
+   */
+  private static void stopOrphanedPostmaster(final Path dataDirectory) throws IOException {
+    final Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    final List<String> lines = Files.readAllLines(pidFile);
+    final long pid;
+    try {
+      pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+    } catch (final NumberFormatException e) {
+      return;
+    }
+    final var orphan = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+    if (orphan.isPresent()) {
+      LOG.warn("stopping orphaned PostgreSQL pid={} dataDir={}", pid, dataDirectory);
+      orphan.get().destroyForcibly();
+      try {
+        orphan.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (final Exception e) {
+        throw new IOException("orphaned PostgreSQL pid " + pid + " did not stop", e);
+      }
+    }
+    Files.deleteIfExists(pidFile);
+  }
+
+  /** The superuser of the embedded server. */
+  public String username() {
+    return USER;
   }
 
   public int port() {
@@ -88,6 +125,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     final HikariDataSource pool = IndexDataSources.forUrl(jdbcUrl(databaseName), USER, "");
     pools.add(pool);
     return pool;
+  }
+
+  /** Creates the database unless it exists. */
+  public synchronized void ensureDatabase(final String databaseName) {
+    createDatabaseIfMissing(checkName(databaseName));
   }
 
   private void createDatabaseIfMissing(final String databaseName) {

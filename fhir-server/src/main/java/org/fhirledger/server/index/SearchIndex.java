@@ -218,6 +218,22 @@ public final class SearchIndex {
     }
   }
 
+  /** Number of live resources of a type right after the given block, so a pinned search's total matches its pages. */
+  public long countCurrent(final String type, final long asOfHeight) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT DISTINCT ON (res_id) deleted FROM resource_version"
+            + " WHERE res_type = ? AND block_height <= ? ORDER BY res_id, version DESC) head WHERE NOT deleted")) {
+      ps.setString(1, type);
+      ps.setLong(2, asOfHeight);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (final SQLException e) {
+      throw new IndexException("could not count " + type, e);
+    }
+  }
+
   /** Number of live (not deleted) resources of a type. */
   public long countCurrent(final String type) {
     try (Connection c = dataSource.getConnection();

@@ -50,7 +50,7 @@ public final class HospitalNode implements AutoCloseable {
     this.store = RocksDbLedgerStore.open(dataDir.resolve("chain"));
     final DataSource dataSource;
     if (properties.jdbcUrl() == null || properties.jdbcUrl().isBlank()) {
-      this.ownPostgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"));
+      this.ownPostgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), true);
       dataSource = ownPostgres.dataSourceFor("fhirledger");
     } else {
       this.ownPostgres = null;
@@ -73,7 +73,7 @@ public final class HospitalNode implements AutoCloseable {
     this.ledger = new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig, List.of(indexer));
     indexer.catchUp();
     for (final Validator v : genesis.validators()) {
-      index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort());
+      index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
     }
   }
 

@@ -193,7 +193,8 @@ public final class LedgerNode implements AutoCloseable {
   // Batching: the first pending transaction arms a short timer, so one block carries what arrives meanwhile.
   private void signalPending() {
     if (mempool.size() >= config.blockMaxTransactions()) {
-      perform(consensus.handle(new ConsensusEvent.TransactionsPending()));
+      // A full block's worth is waiting: no batching delay, but still as its own event, never re-entrantly.
+      submitEvent(() -> perform(consensus.handle(new ConsensusEvent.TransactionsPending())));
       return;
     }
     if (!pendingSignalScheduled) {
@@ -208,6 +209,11 @@ public final class LedgerNode implements AutoCloseable {
   }
 
   private Optional<Block> createBlock(final long height, final int round, final Hash32 parent) {
+    if (store.height() != height - 1) {
+      // The parent is final but not applied yet (its Finalize action is still queued behind this call): the
+      // mempool still holds its transactions. Propose on the TransactionsPending that follows the apply.
+      return Optional.empty();
+    }
     final List<PendingTransaction> selected = mempool.select(config.blockMaxTransactions(), config.blockMaxBytes());
     if (selected.isEmpty()) {
       return Optional.empty();
