@@ -4,6 +4,7 @@ import static org.fhirledger.ledger.store.rocksdb.StoreEncoding.longKey;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,9 +58,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
   static final String CF_VERSIONS = "versions";
   static final String CF_HEADS = "heads";
   static final String CF_METADATA = "metadata";
-  /** Value layouts: blocks height→Block.encode(), block_hash height→hash, block_height hash→height,
-   * certificates height→encode(), outcomes tx hash→outcome, chunks cid→bytes, versions (type,id,version)→version,
-   * heads (type,id)→latest version number, metadata ('s'|'u' + key)→bytes. */
+  /**
+   * Keys → values: blocks height → Block.encode(); block_hash height → hash; block_height hash → height;
+   * certificates height → encode(); outcomes tx hash → outcome; chunks CID bytes → chunk bytes;
+   * versions (type, id, version) → version; heads (type, id) → newest version number;
+   * metadata ('s' store-owned | 'u' caller's) + key → bytes. Heights and versions are big-endian i64.
+   */
   static final List<String> COLUMN_FAMILIES =
       List.of(CF_BLOCKS, CF_BLOCK_HASH, CF_BLOCK_HEIGHT, CF_CERTIFICATES, CF_OUTCOMES, CF_CHUNKS, CF_VERSIONS, CF_HEADS, CF_METADATA);
 
@@ -106,7 +110,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
     final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (final String name : COLUMN_FAMILIES) {
-      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), cfOptions));
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), cfOptions));
     }
     final List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
