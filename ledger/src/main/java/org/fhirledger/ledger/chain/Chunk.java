@@ -23,6 +23,22 @@ public record Chunk(ContentId id, byte[] data) {
     return data;
   }
 
+  // a record compares arrays by identity: compare the bytes
+  @Override
+  public boolean equals(final Object o) {
+    return o instanceof Chunk c && c.id.equals(id) && java.util.Arrays.equals(c.data, data);
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Chunk[" + id + ", " + data.length + " bytes]";
+  }
+
   public int size() {
     return data.length;
   }

@@ -20,6 +20,22 @@ public record CommitSeal(PublicKey validator, byte[] signature) {
     return signature.clone();
   }
 
+  // a record compares arrays by identity: without these two decodings of one seal would differ
+  @Override
+  public boolean equals(final Object o) {
+    return o instanceof CommitSeal s && s.validator.equals(validator) && java.util.Arrays.equals(s.signature, signature);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * validator.hashCode() + java.util.Arrays.hashCode(signature);
+  }
+
+  @Override
+  public String toString() {
+    return "CommitSeal[" + validator + "]";
+  }
+
   /** The exact bytes a commit seal signs; a seal for one chain or height can never count for another. */
   public static byte[] signedBytes(final String chainId, final long height, final Hash32 blockHash) {
     return new ByteWriter(96).raw(DOMAIN).string(chainId).i64(height).hash(blockHash).toByteArray();

@@ -26,11 +26,20 @@ public record ResourceChange(
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(resourceType, "resourceType");
     Objects.requireNonNull(resourceId, "resourceId");
+    // what read() would refuse must never be built, or a signed transaction could not be decoded by peers
+    checkEncodedLength("resource type", resourceType, MAX_NAME);
+    checkEncodedLength("resource id", resourceId, MAX_NAME);
     if (versionId < 1 || expectedPrevious < 0 || expectedPrevious >= versionId) {
       throw new IllegalArgumentException("version " + versionId + " cannot follow " + expectedPrevious);
     }
     if ((operation == Operation.DELETE) != (content == null)) {
       throw new IllegalArgumentException("a delete has no content and every other change has");
+    }
+  }
+
+  static void checkEncodedLength(final String what, final String value, final int max) {
+    if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max) {
+      throw new IllegalArgumentException(what + " longer than " + max + " UTF-8 bytes");
     }
   }
 

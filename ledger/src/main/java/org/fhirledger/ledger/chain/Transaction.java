@@ -41,6 +41,8 @@ public final class Transaction {
     this.chainId = Objects.requireNonNull(chainId);
     this.origin = Objects.requireNonNull(origin);
     this.clientId = Objects.requireNonNull(clientId);
+    ResourceChange.checkEncodedLength("chain id", chainId, ResourceChange.MAX_NAME);
+    ResourceChange.checkEncodedLength("client id", clientId, MAX_CLIENT_ID);
     this.timestamp = timestamp;
     this.nonce = nonce;
     this.changes = List.copyOf(changes);
