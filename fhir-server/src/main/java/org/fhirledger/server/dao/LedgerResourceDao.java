@@ -49,6 +49,7 @@ public final class LedgerResourceDao {
   private final long maxResourceBytes;
   private final long writeTimeoutMillis;
   private final String source;
+  private static final DagBuilder DAG_BUILDER = new DagBuilder();
   private final SecureRandom nonces = new SecureRandom();
 
   public LedgerResourceDao(final FhirContext fhir, final LedgerNode ledger, final long maxResourceBytes, final long writeTimeoutMillis) {
@@ -143,7 +144,7 @@ public final class LedgerResourceDao {
     if (canonical.length > maxResourceBytes) {
       throw new PayloadTooLargeException("Resource of " + canonical.length + " bytes is over this server's limit of " + maxResourceBytes);
     }
-    final Dag dag = DagBuilder.build(canonical);
+    final Dag dag = DAG_BUILDER.build(canonical);
     final ResourceChange change = new ResourceChange(op, type, id, version, previous, dag.root(), dag.size());
     final Transaction tx = sign(List.of(change), clientId, now);
     await(ledger.submit(tx, dag.chunks()), type, id);

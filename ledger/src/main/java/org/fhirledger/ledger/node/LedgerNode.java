@@ -237,19 +237,26 @@ public final class LedgerNode implements AutoCloseable {
 
   private void perform(final List<ConsensusAction> actions) {
     for (final ConsensusAction action : actions) {
-      switch (action) {
-        case ConsensusAction.Broadcast b -> transport.broadcast(new NodeMessage.ConsensusPayload(ConsensusCodec.encode(b.message())).encode());
-        case ConsensusAction.SendTo s -> transport.send(s.peer(), new NodeMessage.ConsensusPayload(ConsensusCodec.encode(s.message())).encode());
-        case ConsensusAction.ScheduleTimeout t -> timers.schedule(
-            () -> submitEvent(() -> perform(consensus.handle(new ConsensusEvent.RoundTimeout(t.height(), t.round())))),
+      if (action instanceof ConsensusAction.Broadcast b) {
+        transport.broadcast(new NodeMessage.ConsensusPayload(ConsensusCodec.encode(b.message())).encode());
+      } else if (action instanceof ConsensusAction.SendTo s) {
+        transport.send(s.peer(), new NodeMessage.ConsensusPayload(ConsensusCodec.encode(s.message())).encode());
+      } else if (action instanceof ConsensusAction.ScheduleTimeout t) {
+        timers.schedule(() -> submitEvent(() -> perform(consensus.handle(new ConsensusEvent.RoundTimeout(t.height(), t.round())))),
             t.delay().toMillis(), TimeUnit.MILLISECONDS);
-        case ConsensusAction.Finalize f -> applyFinal(f.block(), f.certificate());
-        case ConsensusAction.CatchUp c -> requestSync(null);
+      } else if (action instanceof ConsensusAction.Finalize f) {
+        applyFinal(f.block(), f.certificate());
+      } else if (action instanceof ConsensusAction.CatchUp) {
+        requestSync(null);
       }
     }
   }
 
   private void applyFinal(final Block block, final CommitCertificate certificate) {
+    if (block.height() <= store.height()) {
+      // Already applied through catch-up; the state machine's own Finalize for it arrived late.
+      return;
+    }
     final AppliedBlock applied = executor.execute(block, certificate);
     store.apply(applied);
     for (final BlockListener l : listeners) {
@@ -297,16 +304,18 @@ public final class LedgerNode implements AutoCloseable {
       LOG.debug("dropped malformed message peer={} reason={}", from.toShortHex(), e.getMessage());
       return;
     }
-    switch (message) {
-      case NodeMessage.TransactionGossip g -> onTransactionGossip(from, g.pending());
-      case NodeMessage.ConsensusPayload c -> onConsensusPayload(from, c.payload());
-      case NodeMessage.Status s -> {
-        if (s.height() > store.height()) {
-          requestSync(from);
-        }
+    if (message instanceof NodeMessage.TransactionGossip g) {
+      onTransactionGossip(from, g.pending());
+    } else if (message instanceof NodeMessage.ConsensusPayload c) {
+      onConsensusPayload(from, c.payload());
+    } else if (message instanceof NodeMessage.Status s) {
+      if (s.height() > store.height()) {
+        requestSync(from);
       }
-      case NodeMessage.SyncRequest r -> onSyncRequest(from, r);
-      case NodeMessage.SyncResponse r -> onSyncResponse(from, r);
+    } else if (message instanceof NodeMessage.SyncRequest r) {
+      onSyncRequest(from, r);
+    } else if (message instanceof NodeMessage.SyncResponse r) {
+      onSyncResponse(from, r);
     }
   }
 

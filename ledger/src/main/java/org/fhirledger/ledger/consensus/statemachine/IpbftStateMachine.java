@@ -1,0 +1,444 @@
+package org.fhirledger.ledger.consensus.statemachine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.chain.CommitSeal;
+import org.fhirledger.ledger.chain.ValidatorSet;
+import org.fhirledger.ledger.consensus.BlockSource;
+import org.fhirledger.ledger.consensus.BlockValidator;
+import org.fhirledger.ledger.consensus.ConsensusAction;
+import org.fhirledger.ledger.consensus.ConsensusConfig;
+import org.fhirledger.ledger.consensus.ConsensusEvent;
+import org.fhirledger.ledger.consensus.messages.Commit;
+import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
+import org.fhirledger.ledger.consensus.messages.Prepare;
+import org.fhirledger.ledger.consensus.messages.Proposal;
+import org.fhirledger.ledger.consensus.messages.RoundChange;
+import org.fhirledger.ledger.consensus.validation.MessageValidator;
+import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.PublicKey;
+import org.fhirledger.ledger.crypto.SignatureVerifier;
+import org.fhirledger.ledger.crypto.Signer;
+
+/**
+ * I-PBFT as a deterministic state machine (ipbft.md): proposers take turns, PREPARE on a valid proposal unless
+ * locked on another block, lock and COMMIT on a quorum of PREPAREs, finalize on a quorum of COMMITs, and move
+ * rounds on growing timeouts with ROUND-CHANGE carrying the prepared block. No threads, clocks or sockets:
+ * {@link #handle} takes one event and returns the actions, so a seeded simulator can drive it.
+ */
+public final class IpbftStateMachine {
+  private static final int MAX_ROUNDS_AHEAD = 64;
+  private static final int MAX_EVIDENCE = 1000;
+
+  private final String chainId;
+  private final Signer signer;
+  private final LongFunction<ValidatorSet> validatorsAt;
+  private final BlockSource blockSource;
+  private final BlockValidator blockValidator;
+  private final ConsensusConfig config;
+  private final MessageValidator messageValidator;
+
+  private long height;
+  private Hash32 parentHash;
+  private ValidatorSet validators;
+  private int round;
+  private boolean active;
+  private int lockedRound = -1;
+  private Block lockedBlock;
+  private int validRound = -1;
+  private Block validBlock;
+  private List<Prepare> validCertificate = List.of();
+  private final Map<Integer, RoundState> rounds = new HashMap<>();
+  private final Map<Hash32, Block> knownBlocks = new HashMap<>();
+  private final Set<Hash32> acceptedBlocks = new HashSet<>();
+  private final Map<Hash32, Map<PublicKey, Commit>> commitsByHash = new HashMap<>();
+  private final Map<PublicKey, Integer> highestRoundSeen = new HashMap<>();
+  private final TreeMap<Long, List<ConsensusMessage>> future = new TreeMap<>();
+  private int futureCount;
+  private long catchUpRequestedFor;
+  private final List<Evidence> evidence = new ArrayList<>();
+  private long dropped;
+  private List<ConsensusAction> out = new ArrayList<>();
+
+  public IpbftStateMachine(
+      final String chainId,
+      final Signer signer,
+      final SignatureVerifier verifier,
+      final LongFunction<ValidatorSet> validatorsAt,
+      final BlockSource blockSource,
+      final BlockValidator blockValidator,
+      final ConsensusConfig config) {
+    this.chainId = chainId;
+    this.signer = signer;
+    this.validatorsAt = validatorsAt;
+    this.blockSource = blockSource;
+    this.blockValidator = blockValidator;
+    this.config = config;
+    this.messageValidator = new MessageValidator(chainId, verifier);
+  }
+
+  /** Begins at the height after the last final block. */
+  public List<ConsensusAction> start(final long lastHeight, final Hash32 lastBlockHash) {
+    out = new ArrayList<>();
+    enterHeight(lastHeight + 1, lastBlockHash);
+    return out;
+  }
+
+  public List<ConsensusAction> handle(final ConsensusEvent event) {
+    out = new ArrayList<>();
+    if (event instanceof ConsensusEvent.MessageReceived m) {
+      onMessage(m.message(), false);
+    } else if (event instanceof ConsensusEvent.RoundTimeout t) {
+      onTimeout(t.height(), t.round());
+    } else if (event instanceof ConsensusEvent.TransactionsPending) {
+      activate();
+      tryPropose();
+    } else if (event instanceof ConsensusEvent.ChainAdvanced a) {
+      if (a.height() >= height) {
+        enterHeight(a.height() + 1, a.blockHash());
+      }
+    }
+    return out;
+  }
+
+  public long height() {
+    return height;
+  }
+
+  public int round() {
+    return round;
+  }
+
+  public List<Evidence> evidence() {
+    return List.copyOf(evidence);
+  }
+
+  public long droppedMessages() {
+    return dropped;
+  }
+
+  // ---- messages ----
+
+  private void onMessage(final ConsensusMessage m, final boolean local) {
+    if (m.height() < height) {
+      return;
+    }
+    if (m.height() > height) {
+      bufferFuture(m);
+      return;
+    }
+    if (!local) {
+      final String why = messageValidator.check(m, validators);
+      if (why != null || m.round() > round + MAX_ROUNDS_AHEAD) {
+        dropped++;
+        return;
+      }
+    }
+    highestRoundSeen.merge(m.author(), m.round(), Math::max);
+    activate();
+    if (m instanceof Proposal p) {
+      onProposal(p);
+    } else if (m instanceof Prepare p) {
+      onPrepare(p);
+    } else if (m instanceof Commit c) {
+      onCommit(c);
+    } else if (m instanceof RoundChange rc) {
+      onRoundChange(rc);
+    }
+    if (m.height() == height) {
+      joinHigherRound();
+    }
+  }
+
+  private void onProposal(final Proposal p) {
+    final RoundState rs = roundState(p.round());
+    if (rs.proposal != null) {
+      if (!rs.proposal.block().hash().equals(p.block().hash())) {
+        recordEvidence(rs.proposal, p);
+      }
+      return;
+    }
+    final Block block = p.block();
+    if (!block.header().parentHash().equals(parentHash) || !accepts(block)) {
+      dropped++;
+      return;
+    }
+    rs.proposal = p;
+    knownBlocks.put(block.hash(), block);
+    if (p.round() == round) {
+      tryPrepare();
+      checkPrepareQuorum();
+    }
+    checkCommitQuorum(block.hash());
+  }
+
+  private void onPrepare(final Prepare p) {
+    final RoundState rs = roundState(p.round());
+    final Prepare earlier = rs.prepares.putIfAbsent(p.author(), p);
+    if (earlier != null) {
+      if (!earlier.blockHash().equals(p.blockHash())) {
+        recordEvidence(earlier, p);
+      }
+      return;
+    }
+    if (p.round() == round) {
+      checkPrepareQuorum();
+    }
+  }
+
+  private void onCommit(final Commit c) {
+    final RoundState rs = roundState(c.round());
+    final Commit earlier = rs.commits.putIfAbsent(c.author(), c);
+    if (earlier != null) {
+      if (!earlier.blockHash().equals(c.blockHash())) {
+        recordEvidence(earlier, c);
+      }
+      return;
+    }
+    commitsByHash.computeIfAbsent(c.blockHash(), k -> new HashMap<>()).putIfAbsent(c.author(), c);
+    checkCommitQuorum(c.blockHash());
+  }
+
+  private void onRoundChange(final RoundChange rc) {
+    final RoundState rs = roundState(rc.round());
+    if (rs.roundChanges.putIfAbsent(rc.author(), rc) != null) {
+      return;
+    }
+    final Block prepared = rc.preparedBlock();
+    if (prepared != null && prepared.header().parentHash().equals(parentHash) && accepts(prepared)) {
+      knownBlocks.put(prepared.hash(), prepared);
+      // A quorum prepared this block at preparedRound (checked by the validator): the next proposer must
+      // re-propose the most recently prepared block it knows of.
+      if (rc.preparedRound() > validRound) {
+        validRound = rc.preparedRound();
+        validBlock = prepared;
+        validCertificate = rc.preparedCertificate();
+      }
+      checkCommitQuorum(prepared.hash());
+    }
+    if (rc.round() == round) {
+      tryPropose();
+    }
+  }
+
+  // ---- steps ----
+
+  private void activate() {
+    if (!active) {
+      active = true;
+      out.add(new ConsensusAction.ScheduleTimeout(height, round, config.roundTimeout(round)));
+      tryPropose();
+    }
+  }
+
+  private void tryPropose() {
+    if (!active || !validators.proposer(height, round).equals(signer.publicKey())) {
+      return;
+    }
+    final RoundState rs = roundState(round);
+    if (rs.proposed || rs.proposal != null) {
+      return;
+    }
+    final Proposal proposal;
+    if (validBlock != null && validRound < round) {
+      proposal = Proposal.create(signer, chainId, height, round, validBlock, validRound, validCertificate);
+    } else {
+      final Optional<Block> fresh = blockSource.createBlock(height, round, parentHash);
+      if (fresh.isEmpty()) {
+        return;
+      }
+      acceptedBlocks.add(fresh.get().hash());
+      proposal = Proposal.create(signer, chainId, height, round, fresh.get(), -1, List.of());
+    }
+    rs.proposed = true;
+    send(proposal);
+  }
+
+  private void tryPrepare() {
+    final RoundState rs = roundState(round);
+    if (rs.sentPrepare || rs.proposal == null) {
+      return;
+    }
+    final Proposal p = rs.proposal;
+    final Hash32 hash = p.block().hash();
+    // The lock rule: prepare another block only with a quorum of PREPAREs for it from a round at or above the lock.
+    final boolean free = lockedRound < 0 || lockedBlock.hash().equals(hash) || p.validRound() >= lockedRound;
+    if (!free) {
+      return;
+    }
+    rs.sentPrepare = true;
+    send(Prepare.create(signer, chainId, height, round, hash));
+  }
+
+  private void checkPrepareQuorum() {
+    final RoundState rs = roundState(round);
+    if (rs.sentCommit || rs.proposal == null) {
+      return;
+    }
+    final Block block = rs.proposal.block();
+    final List<Prepare> matching = rs.preparesFor(block.hash());
+    if (matching.size() < validators.quorum()) {
+      return;
+    }
+    lockedRound = round;
+    lockedBlock = block;
+    validRound = round;
+    validBlock = block;
+    validCertificate = List.copyOf(matching);
+    rs.sentCommit = true;
+    send(Commit.create(signer, chainId, height, round, block.hash()));
+  }
+
+  private void checkCommitQuorum(final Hash32 hash) {
+    final Map<PublicKey, Commit> commits = commitsByHash.get(hash);
+    if (commits == null || commits.size() < validators.quorum()) {
+      return;
+    }
+    final Block block = knownBlocks.get(hash);
+    if (block == null) {
+      // A quorum committed a block we never received: fetch it, certified, from a peer.
+      requestCatchUp(height);
+      return;
+    }
+    final List<Commit> ordered = new ArrayList<>(commits.values());
+    ordered.sort(Comparator.comparingInt(c -> validators.indexOf(c.author())));
+    final List<CommitSeal> seals = new ArrayList<>();
+    int certRound = 0;
+    for (final Commit c : ordered.subList(0, validators.quorum())) {
+      seals.add(c.seal());
+      certRound = Math.max(certRound, c.round());
+    }
+    out.add(new ConsensusAction.Finalize(block, new CommitCertificate(height, certRound, hash, seals)));
+    enterHeight(height + 1, hash);
+  }
+
+  private void onTimeout(final long h, final int r) {
+    if (h != height || r != round || !active) {
+      return;
+    }
+    catchUpRequestedFor = 0; // a catch-up that went nowhere may be asked for again
+
+    send(RoundChange.create(signer, chainId, height, round + 1, validBlock == null ? -1 : validRound, validBlock,
+        validBlock == null ? List.of() : validCertificate));
+    startRound(round + 1);
+  }
+
+  /** f + 1 validators are in higher rounds: at least one honest one is, so follow (nobody can be left behind). */
+  private void joinHigherRound() {
+    final List<Integer> ahead = new ArrayList<>();
+    for (final int r : highestRoundSeen.values()) {
+      if (r > round) {
+        ahead.add(r);
+      }
+    }
+    final int needed = validators.maxFaulty() + 1;
+    if (ahead.size() >= needed) {
+      ahead.sort(Comparator.reverseOrder());
+      startRound(ahead.get(needed - 1));
+    }
+  }
+
+  private void startRound(final int r) {
+    if (r <= round && active) {
+      return;
+    }
+    round = r;
+    active = true;
+    out.add(new ConsensusAction.ScheduleTimeout(height, round, config.roundTimeout(round)));
+    tryPropose();
+    tryPrepare();
+    checkPrepareQuorum();
+  }
+
+  private void enterHeight(final long h, final Hash32 parent) {
+    height = h;
+    parentHash = parent;
+    validators = validatorsAt.apply(h);
+    round = 0;
+    active = false;
+    lockedRound = -1;
+    lockedBlock = null;
+    validRound = -1;
+    validBlock = null;
+    validCertificate = List.of();
+    rounds.clear();
+    knownBlocks.clear();
+    acceptedBlocks.clear();
+    commitsByHash.clear();
+    highestRoundSeen.clear();
+    while (!future.isEmpty() && future.firstKey() < h) {
+      futureCount -= future.pollFirstEntry().getValue().size();
+    }
+    final List<ConsensusMessage> ready = future.remove(h);
+    if (ready != null) {
+      futureCount -= ready.size();
+      for (final ConsensusMessage m : ready) {
+        if (height == h) {
+          onMessage(m, false);
+        }
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  private void send(final ConsensusMessage m) {
+    out.add(new ConsensusAction.Broadcast(m));
+    onMessage(m, true);
+  }
+
+  private boolean accepts(final Block block) {
+    if (acceptedBlocks.contains(block.hash())) {
+      return true;
+    }
+    if (block.height() != height || blockValidator.validate(block) != null) {
+      return false;
+    }
+    acceptedBlocks.add(block.hash());
+    return true;
+  }
+
+  private void bufferFuture(final ConsensusMessage m) {
+    final ValidatorSet futureValidators = validatorsAt.apply(m.height());
+    if (messageValidator.check(m, futureValidators) != null) {
+      dropped++;
+      return;
+    }
+    if (m.height() > height + config.futureHeightWindow() || futureCount >= config.maxBufferedFutureMessages()) {
+      dropped++;
+    } else {
+      future.computeIfAbsent(m.height(), k -> new ArrayList<>()).add(m);
+      futureCount++;
+    }
+    // A correctly signed message from a later height means a quorum finalized ours without us: fetch the
+    // certified blocks. A lying validator cannot make us apply anything, only ask (certificates are checked).
+    requestCatchUp(m.height() - 1);
+  }
+
+  private void requestCatchUp(final long target) {
+    if (target > catchUpRequestedFor || target == height && catchUpRequestedFor < height) {
+      catchUpRequestedFor = Math.max(catchUpRequestedFor, target);
+      out.add(new ConsensusAction.CatchUp(target));
+    }
+  }
+
+  private RoundState roundState(final int r) {
+    return rounds.computeIfAbsent(r, k -> new RoundState());
+  }
+
+  private void recordEvidence(final ConsensusMessage first, final ConsensusMessage second) {
+    if (evidence.size() < MAX_EVIDENCE) {
+      evidence.add(new Evidence(first, second));
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package org.fhirledger.ledger.consensus.simulation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Random;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.BlockHeader;
+import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.chain.Operation;
+import org.fhirledger.ledger.chain.ResourceChange;
+import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.chain.Validator;
+import org.fhirledger.ledger.chain.ValidatorSet;
+import org.fhirledger.ledger.consensus.ConsensusAction;
+import org.fhirledger.ledger.consensus.ConsensusConfig;
+import org.fhirledger.ledger.consensus.ConsensusEvent;
+import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
+import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
+import org.fhirledger.ledger.consensus.messages.Proposal;
+import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
+import org.fhirledger.ledger.crypto.Ed25519Keys;
+import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.Signer;
+import org.fhirledger.ledger.dag.ContentId;
+
+/**
+ * A seeded whole-cluster simulation of I-PBFT: n state machines, a network with random delay, loss,
+ * duplication and reordering, virtual time for timers, silent validators and an equivocating proposer.
+ * After every step it checks agreement and certificate validity; {@link #run} reports liveness.
+ * Every message crosses the real codec, so decoding is exercised too.
+ */
+public final class ClusterSimulator {
+  private static final String CHAIN = "sim";
+  private static final long STATUS_INTERVAL_MILLIS = 1000;
+  /** Marks a one-off catch-up (as opposed to the periodic status, which has event == null). */
+  private static final ConsensusEvent SYNC = new ConsensusEvent.TransactionsPending();
+
+  /** What can go wrong in one run. */
+  public record Faults(double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer) {}
+
+  /** An event for one node's state machine, or (event == null) a catch-up from its peers. */
+  private record Scheduled(long at, long seq, int node, ConsensusEvent event) {}
+
+  private final long seed;
+  private final Random random;
+  private final int n;
+  private final Faults faults;
+  private final List<Signer> keys = new ArrayList<>();
+  private final ValidatorSet validators;
+  private final List<IpbftStateMachine> machines = new ArrayList<>();
+  private final List<Map<Long, Block>> chains = new ArrayList<>();
+  private final List<Map<Long, CommitCertificate>> certificates = new ArrayList<>();
+  private final Map<Long, Hash32> decided = new HashMap<>();
+  private final PriorityQueue<Scheduled> queue = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+  private long now;
+  private long seq;
+  private long steps;
+
+  public ClusterSimulator(final long seed, final int n, final Faults faults) {
+    this.seed = seed;
+    this.random = new Random(seed);
+    this.n = n;
+    this.faults = faults;
+    final List<Validator> vs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      final byte[] sk = new byte[32];
+      new Random(seed * 31 + i).nextBytes(sk);
+      final Signer key = Ed25519Keys.fromPrivateKey(sk);
+      keys.add(key);
+      vs.add(new Validator("v" + i, key.publicKey(), "127.0.0.1", 1));
+    }
+    validators = new ValidatorSet(vs);
+    final ConsensusConfig config = new ConsensusConfig(Duration.ofMillis(200), Duration.ofSeconds(5), 10_000, 10);
+    for (int i = 0; i < n; i++) {
+      final int node = i;
+      chains.add(new HashMap<>());
+      certificates.add(new HashMap<>());
+      machines.add(new IpbftStateMachine(CHAIN, keys.get(i), Ed25519Keys.verifier(), h -> validators,
+          (h, r, parent) -> Optional.of(block(node, h, r, parent, 0)), b -> null, config));
+    }
+  }
+
+  public String replayHint() {
+    return "replay with: mvn -pl ledger test -Dtest=IpbftSimulationTest#replaysOneSeed -Dsim.seed=" + seed
+        + " -Dsim.n=" + n + " (faults " + faults + ")";
+  }
+
+  private Block block(final int proposer, final long height, final int round, final Hash32 parent, final int variant) {
+    final byte[] content = ("tx " + proposer + " " + height + " " + round + " " + variant).getBytes();
+    final ResourceChange change = new ResourceChange(Operation.CREATE, "Patient", "p-" + height + "-" + round + "-" + proposer + "-" + variant,
+        1, 0, ContentId.of(ContentId.CODEC_RAW, content), content.length);
+    final Transaction tx = Transaction.sign(CHAIN, keys.get(proposer), "sim", height, round, List.of(change));
+    final BlockHeader header = new BlockHeader(CHAIN, height, parent, height * 1000 + variant, keys.get(proposer).publicKey(), round,
+        Block.transactionsRoot(List.of(tx)), Block.contentRoot(List.of()));
+    return new Block(header, List.of(tx), List.of());
+  }
+
+  private boolean silent(final int node) {
+    return node < faults.silent();
+  }
+
+  private boolean byzantine(final int node) {
+    return faults.equivocatingProposer() && node == faults.silent();
+  }
+
+  private int honestCount() {
+    return n - faults.silent() - (faults.equivocatingProposer() ? 1 : 0);
+  }
+
+  /** Runs until every honest node has finalized targetHeight, or the virtual deadline passes; true when live. */
+  public boolean run(final long targetHeight, final long deadlineMillis) {
+    for (int i = 0; i < n; i++) {
+      if (!silent(i)) {
+        perform(i, machines.get(i).start(0, Hash32.ZERO));
+        schedule(0, i, new ConsensusEvent.TransactionsPending());
+        queue.add(new Scheduled(STATUS_INTERVAL_MILLIS, seq++, i, null));
+      }
+    }
+    while (!queue.isEmpty() && now <= deadlineMillis) {
+      final Scheduled s = queue.poll();
+      now = s.at;
+      steps++;
+      if (s.event == null) {
+        // The shell's periodic status exchange: a node that sees a longer chain fetches the certified blocks.
+        syncFromPeers(s.node);
+        queue.add(new Scheduled(now + STATUS_INTERVAL_MILLIS, seq++, s.node, null));
+      } else if (s.event == SYNC) {
+        syncFromPeers(s.node);
+      } else {
+        perform(s.node, machines.get(s.node).handle(s.event));
+      }
+      if (allHonestReached(targetHeight)) {
+        return true;
+      }
+    }
+    return allHonestReached(targetHeight);
+  }
+
+  private boolean allHonestReached(final long target) {
+    for (int i = 0; i < n; i++) {
+      if (!silent(i) && !byzantine(i) && !chains.get(i).containsKey(target)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void schedule(final long delay, final int node, final ConsensusEvent event) {
+    queue.add(new Scheduled(now + delay, seq++, node, event));
+  }
+
+  private void perform(final int node, final List<ConsensusAction> actions) {
+    for (final ConsensusAction a : actions) {
+      if (a instanceof ConsensusAction.Broadcast b) {
+        broadcast(node, b.message());
+      } else if (a instanceof ConsensusAction.SendTo s) {
+        deliver(validators.indexOf(s.peer()), s.message());
+      } else if (a instanceof ConsensusAction.ScheduleTimeout t) {
+        schedule(t.delay().toMillis(), node, new ConsensusEvent.RoundTimeout(t.height(), t.round()));
+      } else if (a instanceof ConsensusAction.Finalize f) {
+        finalizeAt(node, f.block(), f.certificate());
+        schedule(1, node, new ConsensusEvent.TransactionsPending());
+      } else if (a instanceof ConsensusAction.CatchUp) {
+        schedule(1 + random.nextInt(faults.maxDelayMillis()), node, SYNC);
+      }
+    }
+  }
+
+  private void broadcast(final int from, final ConsensusMessage message) {
+    for (int to = 0; to < n; to++) {
+      if (to == from) {
+        continue;
+      }
+      ConsensusMessage m = message;
+      if (byzantine(from) && message instanceof Proposal p && p.validRound() < 0 && to % 2 == 0) {
+        // Equivocation: half the validators get a different block for the same (height, round).
+        final Block other = block(from, p.height(), p.round(), p.block().header().parentHash(), 1);
+        m = Proposal.create(keys.get(from), CHAIN, p.height(), p.round(), other, -1, List.of());
+      }
+      deliver(to, m);
+    }
+  }
+
+  private void deliver(final int to, final ConsensusMessage message) {
+    if (silent(to) || random.nextDouble() < faults.loss()) {
+      return;
+    }
+    final int copies = random.nextDouble() < faults.duplication() ? 2 : 1;
+    for (int c = 0; c < copies; c++) {
+      final ConsensusMessage decoded = ConsensusCodec.decode(ConsensusCodec.encode(message));
+      schedule(1 + random.nextInt(faults.maxDelayMillis()), to, new ConsensusEvent.MessageReceived(decoded));
+    }
+  }
+
+  private void finalizeAt(final int node, final Block block, final CommitCertificate cert) {
+    final String problem = cert.check(CHAIN, validators, Ed25519Keys.verifier());
+    if (problem != null || !cert.blockHash().equals(block.hash())) {
+      throw new AssertionError("node " + node + " finalized height " + block.height() + " with a bad certificate: " + problem + "; " + replayHint());
+    }
+    final Hash32 earlier = decided.putIfAbsent(block.height(), block.hash());
+    if (!byzantine(node) && earlier != null && !earlier.equals(block.hash())) {
+      throw new AssertionError("AGREEMENT VIOLATED at height " + block.height() + ": " + earlier + " vs " + block.hash() + " at node " + node
+          + "; " + replayHint());
+    }
+    final Block already = chains.get(node).get(block.height());
+    if (already != null) {
+      if (!already.hash().equals(block.hash())) {
+        throw new AssertionError("node " + node + " finalized two blocks at height " + block.height() + "; " + replayHint());
+      }
+      return; // applied by catch-up first; the shell ignores the late Finalize the same way
+    }
+    final long expectedHeight = chains.get(node).size() + 1L;
+    if (block.height() != expectedHeight) {
+      throw new AssertionError("node " + node + " finalized height " + block.height() + " but its chain ends at " + (expectedHeight - 1)
+          + "; " + replayHint());
+    }
+    final Hash32 parent = expectedHeight == 1 ? Hash32.ZERO : chains.get(node).get(expectedHeight - 1).hash();
+    if (!block.header().parentHash().equals(parent)) {
+      throw new AssertionError("node " + node + " finalized a block that does not extend its chain; " + replayHint());
+    }
+    chains.get(node).put(block.height(), block);
+    certificates.get(node).put(block.height(), cert);
+  }
+
+  /** Catch-up as the node shell does it: copy certified blocks from the longest chain, checking each certificate. */
+  private void syncFromPeers(final int node) {
+    int source = -1;
+    for (int i = 0; i < n; i++) {
+      if (!silent(i) && !byzantine(i) && (source < 0 || chains.get(i).size() > chains.get(source).size())) {
+        source = i;
+      }
+    }
+    final Map<Long, Block> mine = chains.get(node);
+    if (source < 0 || chains.get(source).size() <= mine.size()) {
+      return;
+    }
+    for (long h = mine.size() + 1; h <= chains.get(source).size(); h++) {
+      finalizeAt(node, chains.get(source).get(h), certificates.get(source).get(h));
+    }
+    final long top = mine.size();
+    perform(node, machines.get(node).handle(new ConsensusEvent.ChainAdvanced(top, mine.get(top).hash())));
+    schedule(1, node, new ConsensusEvent.TransactionsPending());
+  }
+
+  /** Where each node is: for failure messages. */
+  public String describe() {
+    final StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(String.format("%n  node %d%s: chain=%d consensus h=%d r=%d", i, silent(i) ? " (silent)" : byzantine(i) ? " (byzantine)" : "",
+          chains.get(i).size(), machines.get(i).height(), machines.get(i).round()));
+    }
+    return sb.append(String.format("%n  virtual time %d ms, %d steps", now, steps)).toString();
+  }
+
+  public long virtualTimeMillis() {
+    return now;
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  public int honest() {
+    return honestCount();
+  }
+}

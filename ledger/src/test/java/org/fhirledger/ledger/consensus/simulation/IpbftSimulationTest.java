@@ -1,0 +1,44 @@
+package org.fhirledger.ledger.consensus.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Random seeds through the cluster simulator. Agreement and certificate validity are asserted inside the
+ * simulator after every finalization; here each run must also stay live. A failing seed prints its replay.
+ */
+class IpbftSimulationTest {
+  private static final long TARGET_HEIGHT = 8;
+  private static final long DEADLINE_MILLIS = 10 * 60_000;
+
+  @ParameterizedTest(name = "n={0} loss={1} silent={2} equivocating={3}")
+  @CsvSource({
+      "4, 0.0, 0, false",
+      "4, 0.1, 1, false",
+      "4, 0.2, 0, false",
+      "4, 0.05, 0, true",
+      "7, 0.1, 2, false",
+      "7, 0.05, 1, true",
+  })
+  void randomSeedsStaySafeAndLive(final int n, final double loss, final int silent, final boolean equivocating) {
+    final int seeds = Integer.getInteger("sim.seeds", 60);
+    for (long seed = 1; seed <= seeds; seed++) {
+      final ClusterSimulator sim = new ClusterSimulator(seed * 7919 + n, n, new ClusterSimulator.Faults(loss, 0.05, 40, silent, equivocating));
+      assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("liveness; %s%s", sim.replayHint(), sim.describe()).isTrue();
+    }
+  }
+
+  @Test
+  void replaysOneSeed() {
+    final Long seed = Long.getLong("sim.seed");
+    final int n = Integer.getInteger("sim.n", 4);
+    final long s = seed == null ? 42 : seed;
+    final ClusterSimulator sim = new ClusterSimulator(s, n, new ClusterSimulator.Faults(
+        Double.parseDouble(System.getProperty("sim.loss", "0.1")), 0.05, 40, Integer.getInteger("sim.silent", 1),
+        Boolean.getBoolean("sim.equivocating")));
+    assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("%s%s", sim.replayHint(), sim.describe()).isTrue();
+  }
+}
