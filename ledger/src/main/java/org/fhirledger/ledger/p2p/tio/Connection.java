@@ -3,6 +3,7 @@ package org.fhirledger.ledger.p2p.tio;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.fhirledger.ledger.crypto.PublicKey;
 import org.tio.core.ChannelContext;
 import org.tio.core.Tio;
@@ -118,8 +119,16 @@ final class Connection {
 
   /** Closes the socket once; returns false when it was already being closed. */
   boolean close(final String reason) {
+    return close(reason, null);
+  }
+
+  /** As {@link #close(String)}, counting the close first, so the count is visible once the peer sees EOF. */
+  boolean close(final String reason, final LongAdder counter) {
     if (!closing.compareAndSet(false, true)) {
       return false;
+    }
+    if (counter != null) {
+      counter.increment();
     }
     Tio.remove(context, reason);
     return true;

@@ -329,8 +329,7 @@ public final class TioPeerTransport implements PeerTransport {
   }
 
   private void refuse(final Connection connection, final String reason) {
-    if (connection.close("handshake refused: " + reason)) {
-      counters.handshakeFailures.increment();
+    if (connection.close("handshake refused: " + reason, counters.handshakeFailures)) {
       LOG.info("p2p handshake refused node={} conn={} remote={} reason={}",
           self.toShortHex(), connection, connection.context.getClientNode(), reason);
     }
@@ -419,9 +418,8 @@ public final class TioPeerTransport implements PeerTransport {
             refuse(connection, "handshake timeout");
           }
         } else if (now - connection.lastReceivedNanos > silence) {
-          if (connection.close("silent for " + TimeUnit.NANOSECONDS.toMillis(now - connection.lastReceivedNanos) + " ms")) {
-            counters.heartbeatTimeouts.increment();
-          }
+          connection.close("silent for " + TimeUnit.NANOSECONDS.toMillis(now - connection.lastReceivedNanos)
+              + " ms", counters.heartbeatTimeouts);
         } else if (!directory.isMember(connection.remoteKey)) {
           connection.close("no longer a member");
         } else {
