@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.fhirledger.ledger.codec.DecodingException;
 import org.fhirledger.ledger.crypto.PublicKey;
 import org.fhirledger.ledger.crypto.SignatureVerifier;
 import org.fhirledger.ledger.crypto.Signer;
@@ -38,8 +37,6 @@ public final class TioPeerTransport implements PeerTransport {
   private static final byte[] HEARTBEAT_FRAME = Frames.encode(FrameType.HEARTBEAT, new byte[0]);
 
   private final TransportConfig config;
-  private final Signer signer;
-  private final SignatureVerifier verifier;
   private final MemberDirectory directory;
   private final PublicKey self;
   private final String name;
@@ -48,6 +45,7 @@ public final class TioPeerTransport implements PeerTransport {
   private final ConcurrentHashMap<ChannelContext, Connection> connections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<PublicKey, Connection> peers = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
+  private final Authenticator authenticator;
 
   private volatile PeerListener listener;
   private volatile boolean closed;
@@ -66,11 +64,11 @@ public final class TioPeerTransport implements PeerTransport {
       final SignatureVerifier verifier,
       final MemberDirectory directory) {
     this.config = Objects.requireNonNull(config);
-    this.signer = Objects.requireNonNull(signer);
-    this.verifier = Objects.requireNonNull(verifier);
     this.directory = Objects.requireNonNull(directory);
     this.self = signer.publicKey();
     this.name = "p2p-" + self.toShortHex();
+    this.authenticator = new Authenticator(
+        config, signer, Objects.requireNonNull(verifier), directory, counters);
   }
 
   @Override
@@ -193,19 +191,7 @@ public final class TioPeerTransport implements PeerTransport {
     if (context.isServer()) {
       counters.connectionsAccepted.increment();
     }
-    sendHelloOnce(connection(context));
-  }
-
-  /**
-   * Our HELLO must precede our AUTH on the wire. t-io starts reading a dialled socket before it reports the
-   * connection, so the peer's HELLO can be handled (and answered) before {@link #onConnected} runs.
-   */
-  private void sendHelloOnce(final Connection connection) {
-    if (connection.markHelloSent()) {
-      final byte[] hello = new Handshake.Hello(Handshake.PROTOCOL_VERSION, config.chainId(), config.genesisHash(),
-          self, connection.localNonce).encode();
-      connection.enqueue(Frames.encode(FrameType.HELLO, hello), Integer.MAX_VALUE);
-    }
+    authenticator.sendHelloOnce(connection(context));
   }
 
   InboundFrame decode(final ByteBuffer buffer, final int position, final int readable, final ChannelContext context)
@@ -240,79 +226,16 @@ public final class TioPeerTransport implements PeerTransport {
     }
     counters.framesIn.increment();
     switch (frame.type()) {
-      case HELLO -> onHello(connection, frame.payload());
-      case AUTH -> onAuth(connection, frame.payload());
+      case HELLO -> authenticator.onHello(connection, frame.payload());
+      case AUTH -> {
+        if (authenticator.onAuth(connection, frame.payload())) {
+          admit(connection);
+        }
+      }
       case HEARTBEAT -> { }
       case APP -> onApp(connection, frame.payload());
       default -> throw new IllegalStateException("unreachable");
     }
-  }
-
-  private void onHello(final Connection connection, final byte[] payload) {
-    if (connection.remoteKey != null) {
-      refuse(connection, "second HELLO");
-      return;
-    }
-    final Handshake.Hello hello;
-    try {
-      hello = Handshake.Hello.decode(payload);
-    } catch (final DecodingException e) {
-      refuse(connection, "malformed HELLO: " + e.getMessage());
-      return;
-    }
-    final String problem = helloProblem(connection, hello);
-    if (problem != null) {
-      refuse(connection, problem);
-      return;
-    }
-    connection.remoteNonce = hello.nonce();
-    connection.remoteKey = hello.key();
-    sendHelloOnce(connection);
-    final byte[] signature = signer.sign(
-        Handshake.authMessage(config.chainId(), config.genesisHash(), hello.nonce(), self, hello.key()));
-    connection.enqueue(Frames.encode(FrameType.AUTH, Handshake.encodeAuth(signature)), Integer.MAX_VALUE);
-  }
-
-  private String helloProblem(final Connection connection, final Handshake.Hello hello) {
-    if (hello.version() != Handshake.PROTOCOL_VERSION) {
-      return "protocol version " + hello.version();
-    }
-    if (!config.chainId().equals(hello.chainId()) || !config.genesisHash().equals(hello.genesisHash())) {
-      return "different chain";
-    }
-    if (hello.key().equals(self)) {
-      return "connected to itself";
-    }
-    if (!directory.isMember(hello.key())) {
-      return "not a member";
-    }
-    if (connection.dialedKey != null && !connection.dialedKey.equals(hello.key())) {
-      return "dialled " + connection.dialedKey.toShortHex() + " but reached another key";
-    }
-    return null;
-  }
-
-  private void onAuth(final Connection connection, final byte[] payload) {
-    final PublicKey remote = connection.remoteKey;
-    if (remote == null || connection.authenticated) {
-      refuse(connection, "AUTH out of order");
-      return;
-    }
-    final byte[] signature;
-    try {
-      signature = Handshake.decodeAuth(payload);
-    } catch (final DecodingException e) {
-      refuse(connection, "malformed AUTH: " + e.getMessage());
-      return;
-    }
-    final byte[] signed =
-        Handshake.authMessage(config.chainId(), config.genesisHash(), connection.localNonce, remote, self);
-    if (!verifier.verify(remote, signed, signature)) {
-      refuse(connection, "bad signature");
-      return;
-    }
-    connection.authenticated = true;
-    admit(connection);
   }
 
   private void onApp(final Connection connection, final byte[] payload) {
@@ -325,13 +248,6 @@ public final class TioPeerTransport implements PeerTransport {
       listener.onMessage(connection.remoteKey, payload);
     } catch (final RuntimeException e) {
       LOG.warn("p2p listener failed node={} peer={} error={}", self.toShortHex(), connection.remoteKey, e.toString());
-    }
-  }
-
-  private void refuse(final Connection connection, final String reason) {
-    if (connection.close("handshake refused: " + reason, counters.handshakeFailures)) {
-      LOG.info("p2p handshake refused node={} conn={} remote={} reason={}",
-          self.toShortHex(), connection, connection.context.getClientNode(), reason);
     }
   }
 
@@ -415,7 +331,7 @@ public final class TioPeerTransport implements PeerTransport {
         }
         if (!connection.authenticated) {
           if (now - connection.openedAtNanos > Math.max(silence, MIN_HANDSHAKE_TIMEOUT_NANOS)) {
-            refuse(connection, "handshake timeout");
+            authenticator.refuse(connection, "handshake timeout");
           }
         } else if (now - connection.lastReceivedNanos > silence) {
           connection.close("silent for " + TimeUnit.NANOSECONDS.toMillis(now - connection.lastReceivedNanos)

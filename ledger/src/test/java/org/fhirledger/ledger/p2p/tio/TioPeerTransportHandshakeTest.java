@@ -188,4 +188,34 @@ class TioPeerTransportHandshakeTest {
     assertThat(server.stats().heartbeatTimeouts()).isEqualTo(1);
     assertThat(server.connectedPeers()).contains(members.key(1)); // real members keep heartbeating
   }
+
+  @Test
+  void aFullSendQueueDropsInsteadOfBlockingAndEveryAcceptedFrameArrivesInOrder() throws Exception {
+    server.close();
+    server = members.start(0, TestMembers.config(0).withMaxQueuedPerPeer(4).withHeartbeat(Duration.ofSeconds(3)),
+        listener);
+    try (RawPeer raw = handshake(rawMember, TestMembers.CHAIN, null)) {
+      await().atMost(WAIT).until(() -> server.connectedPeers().contains(rawMember.publicKey()));
+      // the raw peer reads nothing yet: once the socket buffers are full, frames pile up in the queue
+      final int sends = 48;
+      final java.util.List<Integer> accepted = new java.util.ArrayList<>();
+      for (int i = 0; i < sends; i++) {
+        final byte[] payload = new byte[512 * 1024];
+        payload[0] = (byte) i;
+        if (server.send(rawMember.publicKey(), payload)) {
+          accepted.add(i);
+        }
+      }
+      assertThat(accepted.size()).isBetween(1, sends - 1);
+      assertThat(server.stats().sendsDroppedQueueFull()).isEqualTo(sends - accepted.size());
+      final java.util.List<Integer> arrived = new java.util.ArrayList<>();
+      while (arrived.size() < accepted.size()) {
+        final RawPeer.Frame frame = raw.readUntil(FrameType.APP);
+        assertThat(frame).isNotNull();
+        assertThat(frame.payload()).hasSize(512 * 1024);
+        arrived.add(frame.payload()[0] & 0xff);
+      }
+      assertThat(arrived).isEqualTo(accepted);
+    }
+  }
 }

@@ -145,28 +145,6 @@ class TioPeerTransportMeshTest {
   }
 
   @Test
-  void fullSendQueueDropsInsteadOfBlockingAndEveryAcceptedFrameArrives() throws Exception {
-    final TestMembers members = new TestMembers(2, 3);
-    final RecordingListener receiver = new RecordingListener();
-    transports.add(members.start(0, TestMembers.config(0).withMaxQueuedPerPeer(2), new RecordingListener()));
-    transports.add(members.start(1, TestMembers.config(0), receiver));
-    await().atMost(WAIT).until(() -> transports.get(0).connectedPeers().contains(members.key(1)));
-
-    final byte[] payload = new byte[512 * 1024];
-    int accepted = 0;
-    for (int i = 0; i < 40; i++) {
-      payload[0] = (byte) i;
-      if (transports.get(0).send(members.key(1), payload.clone())) {
-        accepted++;
-      }
-    }
-    assertThat(accepted).isBetween(1, 39);
-    assertThat(transports.get(0).stats().sendsDroppedQueueFull()).isEqualTo(40 - accepted);
-    final int expected = accepted;
-    await().atMost(WAIT).until(() -> receiver.received.size() == expected);
-  }
-
-  @Test
   void aTransportWhoseKeyIsNotAMemberIsNeverConnected() throws Exception {
     final TestMembers members = new TestMembers(3, 4);
     final PublicKey outsiderKey = members.key(0); // the lowest key: it dials both insiders
