@@ -113,8 +113,10 @@ final class Connection {
     return helloSent.compareAndSet(false, true);
   }
 
+  /** Closing at our request, or already closed by t-io (peer hung up) before the close callback ran. */
   boolean isClosing() {
-    return closing.get();
+    return closing.get()
+        || (context != null && (context.isWaitingClose || context.isRemoved || context.isClosed));
   }
 
   /** Closes the socket once; returns false when it was already being closed. */

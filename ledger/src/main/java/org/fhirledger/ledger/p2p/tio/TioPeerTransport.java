@@ -79,10 +79,12 @@ public final class TioPeerTransport implements PeerTransport {
       }
       listener = Objects.requireNonNull(peerListener);
       final TioCallbacks callbacks = new TioCallbacks(this);
-      serverConfig = new TioServerConfig(name + "-in", callbacks, callbacks,
-          TioExecutors.tio(name + "-in-tio"), TioExecutors.group(name + "-in-io"));
-      clientConfig = new TioClientConfig(callbacks, callbacks, null,
-          TioExecutors.tio(name + "-out-tio"), TioExecutors.group(name + "-out-io"));
+      synchronized (TioConfig.class) { // t-io registers every config in unsynchronized static HashSets
+        serverConfig = new TioServerConfig(name + "-in", callbacks, callbacks,
+            TioExecutors.tio(name + "-in-tio"), TioExecutors.group(name + "-in-io"));
+        clientConfig = new TioClientConfig(callbacks, callbacks, null,
+            TioExecutors.tio(name + "-out-tio"), TioExecutors.group(name + "-out-io"));
+      }
       configure(serverConfig);
       configure(clientConfig);
       try {

@@ -218,4 +218,21 @@ class TioPeerTransportHandshakeTest {
       assertThat(arrived).isEqualTo(accepted);
     }
   }
+
+  @Test
+  void aSecondConnectionFromTheSameMemberReplacesTheFirstAndThePeerStaysUp() throws Exception {
+    try (RawPeer first = handshake(rawMember, TestMembers.CHAIN, null)) {
+      await().atMost(WAIT).until(() -> server.connectedPeers().contains(rawMember.publicKey()));
+      // same direction (both dialled by the member): the newer wins, as after a restart
+      try (RawPeer second = handshake(rawMember, TestMembers.CHAIN, null)) {
+        assertThat(first.closedByPeer()).isTrue();
+        second.send(FrameType.APP, "over the second".getBytes());
+        await().atMost(WAIT).until(() -> listener.from(rawMember.publicKey()).size() == 1);
+        assertThat(server.connectedPeers()).contains(rawMember.publicKey());
+        assertThat(server.stats().handshakeFailures()).isZero();
+        assertThat(listener.ups.stream().filter(rawMember.publicKey()::equals).count()).isEqualTo(1);
+        assertThat(listener.downs).doesNotContain(rawMember.publicKey());
+      }
+    }
+  }
 }

@@ -99,6 +99,10 @@ class TioPeerTransportMeshTest {
       }
     });
     assertThat(listeners.get(2).received).hasSize(3); // nothing comes back to the broadcaster
+    for (int i = 0; i < 4; i++) {
+      assertThat(listeners.get(i).ups).containsExactlyInAnyOrderElementsOf(othersThan(members, 4, i));
+      assertThat(listeners.get(i).downs).isEmpty();
+    }
     for (final TioPeerTransport t : transports) {
       assertThat(t.stats().handshakeFailures()).isZero();
       assertThat(t.stats().decodeErrors()).isZero();
