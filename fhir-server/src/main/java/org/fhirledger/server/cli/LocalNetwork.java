@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.cli.NodeLauncher.RunningNode;
 import org.slf4j.Logger;
@@ -58,12 +57,10 @@ public final class LocalNetwork implements AutoCloseable {
     }
     final LocalNetwork network = new LocalNetwork(dir, EmbeddedPostgresServer.start(dir.resolve("postgres")), configs, overrides);
     try {
-      final List<CompletableFuture<Void>> starting = new ArrayList<>();
+      // One after the other: Spring Boot's startup (logging system, environment) is not safe to run in parallel.
       for (int i = 0; i < configs.size(); i++) {
-        final int index = i;
-        starting.add(CompletableFuture.runAsync(() -> network.startNode(index)));
+        network.startNode(i);
       }
-      CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
     } catch (final RuntimeException e) {
       network.close();
       throw e;

@@ -30,7 +30,7 @@ public class FhirNodeApplication {
 
   @Bean
   public LedgerResourceDao ledgerResourceDao(final HospitalNode node, final NodeProperties properties) {
-    return new LedgerResourceDao(FhirContexts.r4(), node.ledger(), properties.maxResourceBytes(), properties.writeTimeoutMillis());
+    return new LedgerResourceDao(FhirContexts.serverR4(), node.ledger(), properties.maxResourceBytes(), properties.writeTimeoutMillis());
   }
 
   @Bean
@@ -42,7 +42,7 @@ public class FhirNodeApplication {
   public ServletRegistrationBean<FhirLedgerServlet> fhirServlet(
       final HospitalNode node, final LedgerResourceDao dao, final TypeSearchService search, final NodeProperties properties) {
     final FhirLedgerServlet servlet = new FhirLedgerServlet(
-        FhirContexts.r4(), dao, search,
+        FhirContexts.serverR4(), dao, search,
         List.of(new LedgerStatusProvider(node.ledger(), properties.name())),
         List.of(new RequestSizeInterceptor(properties.maxResourceBytes())));
     final ServletRegistrationBean<FhirLedgerServlet> registration = new ServletRegistrationBean<>(servlet, "/fhir/*");

@@ -28,9 +28,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties(prefix = "fhirledger.node")
 public record NodeProperties(
     @DefaultValue("hospital") String name,
-    Path keyFile,
-    Path genesisFile,
-    @DefaultValue("./data") Path dataDir,
+    String keyFile,
+    String genesisFile,
+    @DefaultValue("./data") String dataDir,
     @DefaultValue("127.0.0.1") String p2pHost,
     @DefaultValue("9080") int p2pPort,
     @DefaultValue("") String jdbcUrl,
@@ -41,7 +41,7 @@ public record NodeProperties(
     @DefaultValue("" + DEFAULT_BLOCK_WAIT_MILLIS) long blockWaitMillis,
     @DefaultValue("" + DEFAULT_ROUND_TIMEOUT_MILLIS) long roundTimeoutMillis,
     @DefaultValue("" + DEFAULT_WRITE_TIMEOUT_MILLIS) long writeTimeoutMillis,
-    @DefaultValue(".") Path configDir) {
+    @DefaultValue(".") String configDir) {
 
   public static final long DEFAULT_MAX_RESOURCE_BYTES = 16L * 1024 * 1024;
   public static final int DEFAULT_BLOCK_MAX_TRANSACTIONS = 500;
@@ -49,8 +49,15 @@ public record NodeProperties(
   public static final long DEFAULT_ROUND_TIMEOUT_MILLIS = 1000;
   public static final long DEFAULT_WRITE_TIMEOUT_MILLIS = 30_000;
 
-  /** A configured path, resolved against {@link #configDir} when relative. */
-  public Path resolve(final Path path) {
-    return path == null || path.isAbsolute() ? path : configDir.resolve(path).normalize();
+  /**
+   * A configured path, resolved against {@link #configDir} when relative. Paths are bound as strings: Spring's
+   * String-to-Path conversion goes through resources and refuses "../genesis.json".
+   */
+  public Path resolve(final String path) {
+    if (path == null || path.isBlank()) {
+      return null;
+    }
+    final Path p = Path.of(path);
+    return p.isAbsolute() ? p : Path.of(configDir).resolve(p).toAbsolutePath().normalize();
   }
 }

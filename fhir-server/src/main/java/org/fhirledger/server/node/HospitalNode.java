@@ -37,6 +37,7 @@ public final class HospitalNode implements AutoCloseable {
   private final Genesis genesis;
   private final RocksDbLedgerStore store;
   private final EmbeddedPostgresServer ownPostgres;
+  private final AutoCloseable externalDataSource;
   private final SearchIndex index;
   private final TioPeerTransport transport;
   private final LedgerNode ledger;
@@ -51,14 +52,17 @@ public final class HospitalNode implements AutoCloseable {
     final DataSource dataSource;
     if (properties.jdbcUrl() == null || properties.jdbcUrl().isBlank()) {
       this.ownPostgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), true);
+      this.externalDataSource = null;
       dataSource = ownPostgres.dataSourceFor("fhirledger");
     } else {
       this.ownPostgres = null;
-      dataSource = IndexDataSources.forUrl(properties.jdbcUrl(), properties.jdbcUsername(), properties.jdbcPassword());
+      final var pool = IndexDataSources.forUrl(properties.jdbcUrl(), properties.jdbcUsername(), properties.jdbcPassword());
+      this.externalDataSource = pool;
+      dataSource = pool;
     }
     this.index = new SearchIndex(dataSource);
     index.migrate();
-    final TransportConfig transportConfig = TransportConfig.defaults(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
+    final TransportConfig transportConfig = TransportConfig.of(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
     this.transport = new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators);
     final NodeConfig nodeConfig = new NodeConfig(
         properties.blockMaxTransactions(),
@@ -126,7 +130,7 @@ public final class HospitalNode implements AutoCloseable {
     closeQuietly(ledger);
     closeQuietly(transport);
     closeQuietly(store);
-    closeQuietly(index);
+    closeQuietly(externalDataSource);
     closeQuietly(ownPostgres);
     LOG.info("hospital node closed name={}", properties.name());
   }

@@ -58,7 +58,7 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
       throw new InvalidRequestException("Resource body id '" + resource.getIdElement().getIdPart()
           + "' does not match the URL id '" + id.getIdPart() + "'");
     }
-    final Long ifMatch = id.hasVersionIdPart() ? parseVersion(id.getVersionIdPart()) : RequestHeaders.ifMatchVersion(request);
+    final Long ifMatch = id.hasVersionIdPart() ? Long.valueOf(parseVersion(id.getVersionIdPart())) : RequestHeaders.ifMatchVersion(request);
     return dao.update(typeName, id.getIdPart(), resource, ifMatch, RequestHeaders.clientId(request));
   }
 

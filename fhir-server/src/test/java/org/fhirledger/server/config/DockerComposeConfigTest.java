@@ -83,9 +83,9 @@ class DockerComposeConfigTest {
       assertThat(node.jdbcUrl()).isEqualTo(env.get("FHIRLEDGER_NODE_JDBC_URL"));
       assertThat(node.jdbcUsername()).isEqualTo(env.get("FHIRLEDGER_NODE_JDBC_USERNAME"));
       assertThat(node.jdbcPassword()).isEqualTo(env.get("FHIRLEDGER_NODE_JDBC_PASSWORD"));
-      assertThat(node.dataDir()).isEqualTo(Path.of(env.get("FHIRLEDGER_NODE_DATA_DIR")));
-      assertThat(node.keyFile()).isEqualTo(Path.of(env.get("FHIRLEDGER_NODE_KEY_FILE")));
-      assertThat(node.genesisFile()).isEqualTo(Path.of(env.get("FHIRLEDGER_NODE_GENESIS_FILE")));
+      assertThat(node.resolve(node.dataDir())).isEqualTo(Path.of(env.get("FHIRLEDGER_NODE_DATA_DIR")));
+      assertThat(node.resolve(node.keyFile())).isEqualTo(Path.of(env.get("FHIRLEDGER_NODE_KEY_FILE")));
+      assertThat(node.resolve(node.genesisFile())).isEqualTo(Path.of(env.get("FHIRLEDGER_NODE_GENESIS_FILE")));
       assertThat(binder.bind("server.port", Integer.class).get()).isEqualTo(Integer.parseInt(env.get("SERVER_PORT")));
     });
   }
