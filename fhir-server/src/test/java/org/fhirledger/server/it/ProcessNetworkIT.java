@@ -23,7 +23,6 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The network as operators run it: `init-network`, then four `node` processes of the packaged jar. One is
@@ -33,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessNetworkIT {
   private static final FhirContext FHIR = FhirContexts.r4();
   private static final Path JAR = Path.of("target", "fhir-ledger.jar").toAbsolutePath();
-  @TempDir
-  Path dir;
+  /** Under target/ rather than a temp folder, so the nodes' logs are there to read when the test fails. */
+  private final Path dir = Path.of("target", "process-network-it", String.valueOf(System.currentTimeMillis())).toAbsolutePath();
   private final Process[] nodes = new Process[4];
   private int basePort;
 
@@ -55,6 +54,7 @@ class ProcessNetworkIT {
   @Test
   void aKilledHospitalProcessCatchesUpWithTheOthers() throws Exception {
     assertThat(JAR).as("the packaged jar (mvn package runs before the *IT tests)").exists();
+    Files.createDirectories(dir);
     basePort = freeBasePort();
     final Process init = new ProcessBuilder(javaCommand("init-network", "--nodes", "4", "--base-port", String.valueOf(basePort),
         "--out", dir.resolve("net").toString())).redirectErrorStream(true).redirectOutput(dir.resolve("init.log").toFile()).start();
@@ -140,7 +140,7 @@ class ProcessNetworkIT {
 
   private static List<String> javaCommand(final String... args) {
     final List<String> cmd = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
     return cmd;

@@ -186,8 +186,11 @@ public final class LedgerNode implements AutoCloseable {
         consensus == null ? 0 : consensus.evidence().size(), dropped.get());
   }
 
+  // A gossiped transaction's signature was checked when it entered the mempool. The hash does not cover the
+  // signature, so only the very same signature bytes may skip the check.
   private boolean verifiedInMempool(final Transaction tx) {
-    return mempool.contains(tx.hash());
+    final PendingTransaction pending = mempool.get(tx.origin(), tx.hash());
+    return pending != null && pending.transaction().equals(tx);
   }
 
   // Batching: the first pending transaction arms a short timer, so one block carries what arrives meanwhile.

@@ -45,6 +45,12 @@ final class Mempool {
     return false;
   }
 
+  /** The pending transaction with this hash, if any. */
+  PendingTransaction get(final PublicKey origin, final Hash32 tx) {
+    final var q = byOrigin.get(origin);
+    return q == null ? null : q.get(tx);
+  }
+
   void remove(final PublicKey origin, final Hash32 tx) {
     final var q = byOrigin.get(origin);
     if (q != null && q.remove(tx) != null) {

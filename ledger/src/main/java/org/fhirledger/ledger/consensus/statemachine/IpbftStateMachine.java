@@ -61,7 +61,6 @@ public final class IpbftStateMachine {
   private final Map<Integer, RoundState> rounds = new HashMap<>();
   private final Map<Hash32, Block> knownBlocks = new HashMap<>();
   private final Set<Hash32> acceptedBlocks = new HashSet<>();
-  private final Map<Hash32, Map<PublicKey, Commit>> commitsByHash = new HashMap<>();
   private final Map<PublicKey, Integer> highestRoundSeen = new HashMap<>();
   private final TreeMap<Long, List<ConsensusMessage>> future = new TreeMap<>();
   private int futureCount;
@@ -179,7 +178,7 @@ public final class IpbftStateMachine {
       tryPrepare();
       checkPrepareQuorum();
     }
-    checkCommitQuorum(block.hash());
+    checkAllCommitQuorums(block.hash());
   }
 
   private void onPrepare(final Prepare p) {
@@ -205,8 +204,7 @@ public final class IpbftStateMachine {
       }
       return;
     }
-    commitsByHash.computeIfAbsent(c.blockHash(), k -> new HashMap<>()).putIfAbsent(c.author(), c);
-    checkCommitQuorum(c.blockHash());
+    checkCommitQuorum(c.round(), c.blockHash());
   }
 
   private void onRoundChange(final RoundChange rc) {
@@ -224,7 +222,7 @@ public final class IpbftStateMachine {
         validBlock = prepared;
         validCertificate = rc.preparedCertificate();
       }
-      checkCommitQuorum(prepared.hash());
+      checkAllCommitQuorums(prepared.hash());
     }
     if (rc.round() == round) {
       tryPropose();
@@ -299,9 +297,30 @@ public final class IpbftStateMachine {
     send(Commit.create(signer, chainId, height, round, block.hash()));
   }
 
-  private void checkCommitQuorum(final Hash32 hash) {
-    final Map<PublicKey, Commit> commits = commitsByHash.get(hash);
-    if (commits == null || commits.size() < validators.quorum()) {
+  private void checkAllCommitQuorums(final Hash32 hash) {
+    for (final int r : List.copyOf(rounds.keySet())) {
+      if (knownBlocks.containsKey(hash)) {
+        checkCommitQuorum(r, hash);
+      }
+    }
+  }
+
+  /**
+   * Final on a quorum of COMMITs for one hash in one round: those committers were all locked on it at that
+   * round, which is what the lock argument needs (seals do not carry the round, so rounds are never mixed).
+   */
+  private void checkCommitQuorum(final int r, final Hash32 hash) {
+    final RoundState rs = rounds.get(r);
+    if (rs == null) {
+      return;
+    }
+    final List<Commit> matching = new ArrayList<>();
+    for (final Commit c : rs.commits.values()) {
+      if (c.blockHash().equals(hash)) {
+        matching.add(c);
+      }
+    }
+    if (matching.size() < validators.quorum()) {
       return;
     }
     final Block block = knownBlocks.get(hash);
@@ -310,15 +329,12 @@ public final class IpbftStateMachine {
       requestCatchUp(height);
       return;
     }
-    final List<Commit> ordered = new ArrayList<>(commits.values());
-    ordered.sort(Comparator.comparingInt(c -> validators.indexOf(c.author())));
+    matching.sort(Comparator.comparingInt(c -> validators.indexOf(c.author())));
     final List<CommitSeal> seals = new ArrayList<>();
-    int certRound = 0;
-    for (final Commit c : ordered.subList(0, validators.quorum())) {
+    for (final Commit c : matching.subList(0, validators.quorum())) {
       seals.add(c.seal());
-      certRound = Math.max(certRound, c.round());
     }
-    out.add(new ConsensusAction.Finalize(block, new CommitCertificate(height, certRound, hash, seals)));
+    out.add(new ConsensusAction.Finalize(block, new CommitCertificate(height, r, hash, seals)));
     enterHeight(height + 1, hash);
   }
 
@@ -374,7 +390,6 @@ public final class IpbftStateMachine {
     rounds.clear();
     knownBlocks.clear();
     acceptedBlocks.clear();
-    commitsByHash.clear();
     highestRoundSeen.clear();
     while (!future.isEmpty() && future.firstKey() < h) {
       futureCount -= future.pollFirstEntry().getValue().size();

@@ -40,8 +40,13 @@ public final class ClusterSimulator {
   /** Marks a one-off catch-up (as opposed to the periodic status, which has event == null). */
   private static final ConsensusEvent SYNC = new ConsensusEvent.TransactionsPending();
 
-  /** What can go wrong in one run. */
+  /**
+   * What can go wrong in one run. Message loss lasts until {@link #HEAL_AT_MILLIS} of virtual time (the network
+   * then heals, as TCP links do after a reconnect); silent and Byzantine validators stay so throughout.
+   */
   public record Faults(double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer) {}
+
+  public static final long HEAL_AT_MILLIS = 60_000;
 
   /** An event for one node's state machine, or (event == null) a catch-up from its peers. */
   private record Scheduled(long at, long seq, int node, ConsensusEvent event) {}
@@ -187,7 +192,7 @@ public final class ClusterSimulator {
   }
 
   private void deliver(final int to, final ConsensusMessage message) {
-    if (silent(to) || random.nextDouble() < faults.loss()) {
+    if (silent(to) || now < HEAL_AT_MILLIS && random.nextDouble() < faults.loss()) {
       return;
     }
     final int copies = random.nextDouble() < faults.duplication() ? 2 : 1;

@@ -8,7 +8,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Random seeds through the cluster simulator. Agreement and certificate validity are asserted inside the
- * simulator after every finalization; here each run must also stay live. A failing seed prints its replay.
+ * simulator after every finalization, lossy network or not; here each run must also be live: every honest
+ * validator reaches the target height within a bounded virtual time after the network heals. A failing seed
+ * prints the one command that replays it.
  */
 class IpbftSimulationTest {
   private static final long TARGET_HEIGHT = 8;

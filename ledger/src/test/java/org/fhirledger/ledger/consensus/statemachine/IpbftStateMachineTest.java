@@ -1,0 +1,227 @@
+package org.fhirledger.ledger.consensus.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.BlockHeader;
+import org.fhirledger.ledger.chain.TestChain;
+import org.fhirledger.ledger.chain.ValidatorSet;
+import org.fhirledger.ledger.consensus.ConsensusAction;
+import org.fhirledger.ledger.consensus.ConsensusConfig;
+import org.fhirledger.ledger.consensus.ConsensusEvent;
+import org.fhirledger.ledger.consensus.messages.Commit;
+import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
+import org.fhirledger.ledger.consensus.messages.Prepare;
+import org.fhirledger.ledger.consensus.messages.Proposal;
+import org.fhirledger.ledger.consensus.messages.RoundChange;
+import org.fhirledger.ledger.crypto.Ed25519Keys;
+import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.Signer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Besu-style harness: one real state machine and scripted peers that inject signed messages; timers are
+ * fired by hand.
+ */
+class IpbftStateMachineTest {
+  private static final String CHAIN = TestChain.CHAIN_ID;
+  private final TestChain chain = new TestChain(4, 11);
+  private final ValidatorSet validators = chain.validatorSet();
+  private final List<Signer> keys = chain.signers();
+  private final ConsensusConfig config = new ConsensusConfig(Duration.ofMillis(1000), Duration.ofSeconds(30), 1000, 10);
+
+  private Signer key(final int validatorIndex) {
+    final var pk = validators.validators().get(validatorIndex).publicKey();
+    return keys.stream().filter(k -> k.publicKey().equals(pk)).findFirst().orElseThrow();
+  }
+
+  private int indexOfProposer(final long h, final int r) {
+    return validators.indexOf(validators.proposer(h, r));
+  }
+
+  private Block block(final long h, final int r, final int proposerIndex, final int variant) {
+    final byte[] content = TestChain.json("Patient", "p" + variant, 1);
+    final var tx = chain.write("Patient", "p" + variant, 1, content, variant);
+    final var header = new BlockHeader(CHAIN, h, Hash32.ZERO, variant, key(proposerIndex).publicKey(), r,
+        Block.transactionsRoot(List.of(tx)), Block.contentRoot(List.of()));
+    return new Block(header, List.of(tx), List.of());
+  }
+
+  private IpbftStateMachine machine(final int self, final Optional<Block> toPropose) {
+    final IpbftStateMachine m = new IpbftStateMachine(CHAIN, key(self), Ed25519Keys.verifier(), h -> validators,
+        (h, r, parent) -> toPropose, b -> null, config);
+    m.start(0, Hash32.ZERO);
+    return m;
+  }
+
+  private static List<ConsensusMessage> sent(final List<ConsensusAction> actions) {
+    final List<ConsensusMessage> out = new ArrayList<>();
+    for (final ConsensusAction a : actions) {
+      if (a instanceof ConsensusAction.Broadcast b) {
+        out.add(b.message());
+      }
+    }
+    return out;
+  }
+
+  private static Optional<ConsensusAction.Finalize> finalized(final List<ConsensusAction> actions) {
+    return actions.stream().filter(a -> a instanceof ConsensusAction.Finalize).map(a -> (ConsensusAction.Finalize) a).findFirst();
+  }
+
+  private List<ConsensusAction> receive(final IpbftStateMachine m, final ConsensusMessage msg) {
+    return m.handle(new ConsensusEvent.MessageReceived(msg));
+  }
+
+  @Test
+  void validatorPreparesCommitsAndFinalizesOnQuorums() {
+    final int proposer = indexOfProposer(1, 0);
+    final int self = (proposer + 1) % 4;
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    final Block b = block(1, 0, proposer, 1);
+
+    assertThat(sent(receive(m, Proposal.create(key(proposer), CHAIN, 1, 0, b, -1, List.of()))))
+        .singleElement().isInstanceOf(Prepare.class);
+    final List<ConsensusMessage> afterPrepares = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      if (i != self && afterPrepares.isEmpty()) {
+        afterPrepares.addAll(sent(receive(m, Prepare.create(key(i), CHAIN, 1, 0, b.hash()))));
+      }
+    }
+    assertThat(afterPrepares).singleElement().isInstanceOf(Commit.class);
+    List<ConsensusAction> last = List.of();
+    for (int i = 0; i < 4 && finalized(last).isEmpty(); i++) {
+      if (i != self) {
+        last = receive(m, Commit.create(key(i), CHAIN, 1, 0, b.hash()));
+      }
+    }
+    final ConsensusAction.Finalize f = finalized(last).orElseThrow();
+    assertThat(f.block().hash()).isEqualTo(b.hash());
+    assertThat(f.certificate().check(CHAIN, validators, Ed25519Keys.verifier())).isNull();
+    assertThat(m.height()).isEqualTo(2);
+  }
+
+  @Test
+  void aLoneValidatorCommitsAlone() {
+    final TestChain solo = new TestChain(1, 3);
+    final Block b = solo.block(1, Hash32.ZERO, List.of(solo.write("Patient", "x", 1, TestChain.json("Patient", "x", 1), 0)), List.of());
+    final IpbftStateMachine m = new IpbftStateMachine(CHAIN, solo.signers().get(0), Ed25519Keys.verifier(), h -> solo.validatorSet(),
+        (h, r, parent) -> Optional.of(b), x -> null, config);
+    m.start(0, Hash32.ZERO);
+    assertThat(finalized(m.handle(new ConsensusEvent.TransactionsPending()))).isPresent();
+  }
+
+  @Test
+  void proposalsFromTheWrongProposerOrWithBadSignaturesAndStrangersAreDropped() {
+    final int proposer = indexOfProposer(1, 0);
+    final int other = (proposer + 1) % 4;
+    final int self = (proposer + 2) % 4;
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    final Block b = block(1, 0, other, 1);
+    assertThat(sent(receive(m, Proposal.create(key(other), CHAIN, 1, 0, b, -1, List.of())))).isEmpty();
+    final Proposal good = Proposal.create(key(proposer), CHAIN, 1, 0, block(1, 0, proposer, 2), -1, List.of());
+    final byte[] sig = good.signature();
+    sig[0] ^= 1;
+    final Proposal forged = new Proposal(1, 0, good.block(), -1, List.of(), good.author(), sig);
+    assertThat(sent(receive(m, forged))).isEmpty();
+    assertThat(m.droppedMessages()).isEqualTo(2);
+    receive(m, Prepare.create(Ed25519Keys.fromPrivateKey(new byte[32]), CHAIN, 1, 0, b.hash()));
+    assertThat(m.droppedMessages()).isEqualTo(3);
+    assertThat(sent(receive(m, good))).as("the genuine proposal still gets its PREPARE").singleElement().isInstanceOf(Prepare.class);
+  }
+
+  @Test
+  void aLockedValidatorRefusesAnUnjustifiedDifferentBlockButFollowsAJustifiedOne() {
+    final int p0 = indexOfProposer(1, 0);
+    final int self = (p0 + 3) % 4; // proposer of neither round 0, 1 nor 2
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    final Block a = block(1, 0, p0, 1);
+    receive(m, Proposal.create(key(p0), CHAIN, 1, 0, a, -1, List.of()));
+    for (int i = 0; i < 4; i++) {
+      if (i != self) {
+        receive(m, Prepare.create(key(i), CHAIN, 1, 0, a.hash())); // a quorum: locks on A in round 0
+      }
+    }
+    m.handle(new ConsensusEvent.RoundTimeout(1, 0));
+    assertThat(m.round()).isEqualTo(1);
+
+    final int p1 = indexOfProposer(1, 1);
+    final Block b = block(1, 1, p1, 2);
+    assertThat(sent(receive(m, Proposal.create(key(p1), CHAIN, 1, 1, b, -1, List.of()))))
+        .as("locked on A, and nothing justifies B").isEmpty();
+
+    // Round 2: B re-proposed with a quorum of PREPAREs from round 1 (at or above the lock's round 0).
+    final List<Prepare> justification = new ArrayList<>();
+    for (int i = 0; i < 4 && justification.size() < validators.quorum(); i++) {
+      if (i != self) {
+        justification.add(Prepare.create(key(i), CHAIN, 1, 1, b.hash()));
+      }
+    }
+    m.handle(new ConsensusEvent.RoundTimeout(1, 1));
+    final int p2 = indexOfProposer(1, 2);
+    final List<ConsensusMessage> out = sent(receive(m, Proposal.create(key(p2), CHAIN, 1, 2, b, 1, justification)));
+    assertThat(out).singleElement().isInstanceOfSatisfying(Prepare.class, p -> assertThat(p.blockHash()).isEqualTo(b.hash()));
+  }
+
+  @Test
+  void theNextProposerReProposesTheBlockItLockedOnWithItsJustification() {
+    final int p0 = indexOfProposer(1, 0);
+    final int self = indexOfProposer(1, 1);
+    final IpbftStateMachine m = machine(self, Optional.of(block(1, 1, self, 9)));
+    final Block a = block(1, 0, p0, 1);
+    receive(m, Proposal.create(key(p0), CHAIN, 1, 0, a, -1, List.of()));
+    for (int i = 0; i < 4; i++) {
+      if (i != self) {
+        receive(m, Prepare.create(key(i), CHAIN, 1, 0, a.hash()));
+      }
+    }
+    final List<ConsensusMessage> out = sent(m.handle(new ConsensusEvent.RoundTimeout(1, 0)));
+    assertThat(out).filteredOn(msg -> msg instanceof Proposal).singleElement().isInstanceOfSatisfying(Proposal.class, p -> {
+      assertThat(p.round()).isEqualTo(1);
+      assertThat(p.block().hash()).as("the locked block, not a fresh one").isEqualTo(a.hash());
+      assertThat(p.validRound()).isZero();
+      assertThat(p.justification()).hasSizeGreaterThanOrEqualTo(validators.quorum());
+    });
+  }
+
+  @Test
+  void aTimeoutSendsARoundChangeCarryingThePreparedBlock() {
+    final int p0 = indexOfProposer(1, 0);
+    final int self = (p0 + 3) % 4;
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    final Block a = block(1, 0, p0, 1);
+    receive(m, Proposal.create(key(p0), CHAIN, 1, 0, a, -1, List.of()));
+    for (int i = 0; i < 4; i++) {
+      if (i != self) {
+        receive(m, Prepare.create(key(i), CHAIN, 1, 0, a.hash()));
+      }
+    }
+    final List<ConsensusMessage> out = sent(m.handle(new ConsensusEvent.RoundTimeout(1, 0)));
+    assertThat(out).singleElement().isInstanceOfSatisfying(RoundChange.class, rc -> {
+      assertThat(rc.round()).isEqualTo(1);
+      assertThat(rc.preparedRound()).isZero();
+      assertThat(rc.preparedBlock().hash()).isEqualTo(a.hash());
+      assertThat(rc.preparedCertificate()).hasSizeGreaterThanOrEqualTo(validators.quorum());
+    });
+  }
+
+  @Test
+  void twoConflictingPreparesFromOneValidatorAreKeptAsEvidence() {
+    final IpbftStateMachine m = machine(0, Optional.empty());
+    receive(m, Prepare.create(key(1), CHAIN, 1, 0, Hash32.sha256(new byte[] {1})));
+    receive(m, Prepare.create(key(1), CHAIN, 1, 0, Hash32.sha256(new byte[] {2})));
+    assertThat(m.evidence()).singleElement().satisfies(e -> assertThat(e.first().author()).isEqualTo(key(1).publicKey()));
+  }
+
+  @Test
+  void anIdleHeightSetsNoTimerUntilThereIsWork() {
+    final IpbftStateMachine m = new IpbftStateMachine(CHAIN, key(0), Ed25519Keys.verifier(), h -> validators,
+        (h, r, parent) -> Optional.empty(), b -> null, config);
+    assertThat(m.start(0, Hash32.ZERO)).isEmpty();
+    assertThat(m.handle(new ConsensusEvent.TransactionsPending()))
+        .anyMatch(a -> a instanceof ConsensusAction.ScheduleTimeout t && t.height() == 1 && t.round() == 0);
+  }
+}
