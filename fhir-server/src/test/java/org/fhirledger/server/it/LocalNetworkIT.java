@@ -105,6 +105,10 @@ class LocalNetworkIT {
     p.setGender(Enumerations.AdministrativeGender.FEMALE);
     final MethodOutcome updated = client(2).update().resource(p).execute();
     assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
+    // A write answers once applied where it was made; another hospital applies the block a moment later, and
+    // a write there based on the version it still sees would (rightly) get 409. Wait for it, as a client would.
+    final long afterUpdate = network.node(2).node().ledger().store().height();
+    await().atMost(Duration.ofSeconds(20)).until(() -> network.node(3).node().ledger().store().height() >= afterUpdate);
     client(3).delete().resourceById(id.toUnqualifiedVersionless()).execute();
 
     final long height = network.node(3).node().ledger().store().height();

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Timing and buffer limits of I-PBFT. Round timeouts grow with the round so that validators that fell out
- * of step meet again in some round: timeout(r) = min(base * 2^r, max).
+ * of step meet again in some round: timeout(r) = min(base * (r + 1), max). Linear rather than exponential
+ * growth (as Tendermint does): after a few failed rounds under load a write is not left waiting minutes.
  */
 public record ConsensusConfig(Duration baseRoundTimeout, Duration maxRoundTimeout, int maxBufferedFutureMessages, int futureHeightWindow) {
   public static final Duration DEFAULT_BASE_ROUND_TIMEOUT = Duration.ofMillis(1000);
@@ -18,7 +19,7 @@ public record ConsensusConfig(Duration baseRoundTimeout, Duration maxRoundTimeou
 
   public Duration roundTimeout(final int round) {
     final long base = baseRoundTimeout.toMillis();
-    final long ms = round >= 30 ? Long.MAX_VALUE : base << round;
+    final long ms = round >= Integer.MAX_VALUE / 2 ? Long.MAX_VALUE : base * (round + 1L);
     return Duration.ofMillis(Math.min(ms, maxRoundTimeout.toMillis()));
   }
 }

@@ -179,7 +179,21 @@ public final class LedgerNode implements AutoCloseable {
     }
   }
 
+  private long loggedHeight;
+  private int loggedRound;
+
+  private void logRoundChange() {
+    if (consensus != null && consensus.round() > 0 && (consensus.height() != loggedHeight || consensus.round() != loggedRound)) {
+      LOG.info("round change node={} height={} round={}", signer.publicKey().toShortHex(), consensus.height(), consensus.round());
+    }
+    if (consensus != null) {
+      loggedHeight = consensus.height();
+      loggedRound = consensus.round();
+    }
+  }
+
   private void updateStatus() {
+    logRoundChange();
     lastStatus = new NodeStatus(
         signer.publicKey().nodeIdHex(), signer.publicKey().toHex(), genesis.chainId(), store.height(), Hash32.ZERO, validators.size(),
         0, consensus == null ? 0 : consensus.height(), consensus == null ? 0 : consensus.round(), mempool.size(),

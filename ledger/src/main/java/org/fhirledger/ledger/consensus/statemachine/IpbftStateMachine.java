@@ -343,10 +343,36 @@ public final class IpbftStateMachine {
       return;
     }
     catchUpRequestedFor = 0; // a catch-up that went nowhere may be asked for again
-
-    send(RoundChange.create(signer, chainId, height, round + 1, validBlock == null ? -1 : validRound, validBlock,
+    if (round > 0 && validatorsSeenAtOrAbove(round) < validators.quorum()) {
+      // Too few validators are with us in this round to finish it, so moving on would only widen the gap
+      // (equal timeouts never close it). Repeat our ROUND-CHANGE so the others can join, and wait again.
+      // (We may have joined this round on others' messages without sending one ourselves.)
+      final RoundChange mine = roundState(round).roundChanges.get(signer.publicKey());
+      if (mine != null) {
+        out.add(new ConsensusAction.Broadcast(mine));
+      } else {
+        send(RoundChange.create(signer, chainId, height, round, validBlock == null || validRound >= round ? -1 : validRound,
+            validBlock == null || validRound >= round ? null : validBlock,
+            validBlock == null || validRound >= round ? List.of() : validCertificate));
+      }
+      out.add(new ConsensusAction.ScheduleTimeout(height, round, config.roundTimeout(round)));
+      return;
+    }
+    // Handling our own ROUND-CHANGE may already move us (f + 1 now ahead): aim at the round fixed here.
+    final int next = round + 1;
+    send(RoundChange.create(signer, chainId, height, next, validBlock == null ? -1 : validRound, validBlock,
         validBlock == null ? List.of() : validCertificate));
-    startRound(round + 1);
+    startRound(next);
+  }
+
+  private int validatorsSeenAtOrAbove(final int r) {
+    int count = 0;
+    for (final int seen : highestRoundSeen.values()) {
+      if (seen >= r) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** f + 1 validators are in higher rounds: at least one honest one is, so follow (nobody can be left behind). */

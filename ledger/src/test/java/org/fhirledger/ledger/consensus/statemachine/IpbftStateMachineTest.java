@@ -72,6 +72,15 @@ class IpbftStateMachineTest {
     return actions.stream().filter(a -> a instanceof ConsensusAction.Finalize).map(a -> (ConsensusAction.Finalize) a).findFirst();
   }
 
+  /** PREPAREs for the block in round 0 from the three other validators: a quorum with our own. */
+  private void preparesFromEveryoneElse(final IpbftStateMachine m, final int self, final Block block) {
+    for (int i = 0; i < 4; i++) {
+      if (i != self) {
+        receive(m, Prepare.create(key(i), CHAIN, 1, 0, block.hash()));
+      }
+    }
+  }
+
   private List<ConsensusAction> receive(final IpbftStateMachine m, final ConsensusMessage msg) {
     return m.handle(new ConsensusEvent.MessageReceived(msg));
   }
@@ -140,11 +149,7 @@ class IpbftStateMachineTest {
     final IpbftStateMachine m = machine(self, Optional.empty());
     final Block a = block(1, 0, p0, 1);
     receive(m, Proposal.create(key(p0), CHAIN, 1, 0, a, -1, List.of()));
-    for (int i = 0; i < 4; i++) {
-      if (i != self) {
-        receive(m, Prepare.create(key(i), CHAIN, 1, 0, a.hash())); // a quorum: locks on A in round 0
-      }
-    }
+    preparesFromEveryoneElse(m, self, a); // a quorum: locks on A in round 0
     m.handle(new ConsensusEvent.RoundTimeout(1, 0));
     assertThat(m.round()).isEqualTo(1);
 
@@ -160,7 +165,13 @@ class IpbftStateMachineTest {
         justification.add(Prepare.create(key(i), CHAIN, 1, 1, b.hash()));
       }
     }
+    for (int i = 0; i < 4; i++) {
+      if (i != self) { // the others are in round 1 too, so our timeout moves us on rather than waiting for them
+        receive(m, RoundChange.create(key(i), CHAIN, 1, 1, -1, null, List.of()));
+      }
+    }
     m.handle(new ConsensusEvent.RoundTimeout(1, 1));
+    assertThat(m.round()).isEqualTo(2);
     final int p2 = indexOfProposer(1, 2);
     final List<ConsensusMessage> out = sent(receive(m, Proposal.create(key(p2), CHAIN, 1, 2, b, 1, justification)));
     assertThat(out).singleElement().isInstanceOfSatisfying(Prepare.class, p -> assertThat(p.blockHash()).isEqualTo(b.hash()));
@@ -173,11 +184,7 @@ class IpbftStateMachineTest {
     final IpbftStateMachine m = machine(self, Optional.of(block(1, 1, self, 9)));
     final Block a = block(1, 0, p0, 1);
     receive(m, Proposal.create(key(p0), CHAIN, 1, 0, a, -1, List.of()));
-    for (int i = 0; i < 4; i++) {
-      if (i != self) {
-        receive(m, Prepare.create(key(i), CHAIN, 1, 0, a.hash()));
-      }
-    }
+    preparesFromEveryoneElse(m, self, a);
     final List<ConsensusMessage> out = sent(m.handle(new ConsensusEvent.RoundTimeout(1, 0)));
     assertThat(out).filteredOn(msg -> msg instanceof Proposal).singleElement().isInstanceOfSatisfying(Proposal.class, p -> {
       assertThat(p.round()).isEqualTo(1);
@@ -194,11 +201,7 @@ class IpbftStateMachineTest {
     final IpbftStateMachine m = machine(self, Optional.empty());
     final Block a = block(1, 0, p0, 1);
     receive(m, Proposal.create(key(p0), CHAIN, 1, 0, a, -1, List.of()));
-    for (int i = 0; i < 4; i++) {
-      if (i != self) {
-        receive(m, Prepare.create(key(i), CHAIN, 1, 0, a.hash()));
-      }
-    }
+    preparesFromEveryoneElse(m, self, a);
     final List<ConsensusMessage> out = sent(m.handle(new ConsensusEvent.RoundTimeout(1, 0)));
     assertThat(out).singleElement().isInstanceOfSatisfying(RoundChange.class, rc -> {
       assertThat(rc.round()).isEqualTo(1);
@@ -206,6 +209,31 @@ class IpbftStateMachineTest {
       assertThat(rc.preparedBlock().hash()).isEqualTo(a.hash());
       assertThat(rc.preparedCertificate()).hasSizeGreaterThanOrEqualTo(validators.quorum());
     });
+  }
+
+  @Test
+  void aValidatorAloneInItsRoundRepeatsItsRoundChangeInsteadOfRunningFurtherAhead() {
+    final int self = indexOfProposer(1, 3); // not the proposer of rounds 1 or 2
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    m.handle(new ConsensusEvent.TransactionsPending());
+    m.handle(new ConsensusEvent.RoundTimeout(1, 0));
+    assertThat(m.round()).isEqualTo(1);
+    final List<ConsensusAction> waited = m.handle(new ConsensusEvent.RoundTimeout(1, 1));
+    assertThat(m.round()).as("nobody else is in round 1 yet").isEqualTo(1);
+    assertThat(sent(waited)).singleElement().isInstanceOfSatisfying(RoundChange.class, rc -> assertThat(rc.round()).isEqualTo(1));
+    assertThat(waited).anyMatch(a -> a instanceof ConsensusAction.ScheduleTimeout t && t.round() == 1);
+  }
+
+  @Test
+  void aTimeoutAfterAnotherValidatorMovedOnEntersTheNextRoundNotTheOneAfter() {
+    final int self = indexOfProposer(1, 3);
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    m.handle(new ConsensusEvent.TransactionsPending());
+    receive(m, RoundChange.create(key((self + 1) % 4), CHAIN, 1, 1, -1, null, List.of()));
+    assertThat(m.round()).as("one validator ahead is not f + 1").isZero();
+    m.handle(new ConsensusEvent.RoundTimeout(1, 0));
+    // Our own ROUND-CHANGE makes f + 1 in round 1; that must not also count as a second step.
+    assertThat(m.round()).isEqualTo(1);
   }
 
   @Test
