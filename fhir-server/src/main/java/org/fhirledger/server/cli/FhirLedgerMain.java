@@ -9,15 +9,20 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FhirLedgerMain.Version.class,
     description = "FHIR R4 server on a permissioned I-PBFT ledger shared by a hospital consortium.",
-    subcommands = {DemoCommand.class, InitNetworkCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, InitNetworkCommand.class, NodeCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class FhirLedgerMain {
   private FhirLedgerMain() {}
 
   public static void main(final String[] args) {
-    final int exit = new CommandLine(new FhirLedgerMain()).execute(args);
+    final int exit = run(args);
     if (exit != 0) {
       System.exit(exit);
     }
+  }
+
+  /** Runs one command and returns its exit code (for tests and embedding; main exits with it). */
+  public static int run(final String... args) {
+    return new CommandLine(new FhirLedgerMain()).execute(args);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

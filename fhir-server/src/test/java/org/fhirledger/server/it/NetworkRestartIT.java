@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.server.cli.FhirLedgerMain;
 import org.fhirledger.server.cli.LocalNetwork;
 import org.fhirledger.server.config.FhirContexts;
 import org.hl7.fhir.r4.model.IdType;
@@ -15,7 +16,10 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `demo` stopped and started again on the same data folder keeps every record and the same chain. */
+/**
+ * `demo` stopped and started again on the same data folder keeps every record and the same chain, and in
+ * between `verify` audits every node's chain offline.
+ */
 class NetworkRestartIT {
   private static final FhirContext FHIR = FhirContexts.r4();
   @TempDir
@@ -35,6 +39,10 @@ class NetworkRestartIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> network.nodes().stream()
           .allMatch(n -> n.node().ledger().store().height() == height));
       lastHash = network.node(0).node().ledger().store().blockHash(height).orElseThrow();
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(FhirLedgerMain.run("verify", "--data", dir.resolve("node-" + i).resolve("data").toString()))
+          .as("offline audit of node %d's chain while the network is down", i).isZero();
     }
     try (LocalNetwork network = LocalNetwork.start(dir, 4, 0)) {
       for (int i = 0; i < 4; i++) {

@@ -1,0 +1,35 @@
+package org.fhirledger.ledger.store.rocksdb;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+
+/** Test helper: writes behind a closed store's back, as an attacker with disk access or a bad disk would. */
+public final class RocksDbTamper {
+  public static final String BLOCKS = RocksDbLedgerStore.CF_BLOCKS;
+  public static final String CERTIFICATES = RocksDbLedgerStore.CF_CERTIFICATES;
+  public static final String CHUNKS = RocksDbLedgerStore.CF_CHUNKS;
+
+  private RocksDbTamper() {}
+
+  public static byte[] heightKey(final long height) {
+    return ByteBuffer.allocate(8).putLong(height).array();
+  }
+
+  public static void overwrite(final Path dir, final String columnFamily, final byte[] key, final byte[] value) throws Exception {
+    final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+    RocksDbLedgerStore.COLUMN_FAMILIES.forEach(n -> descriptors.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.US_ASCII))));
+    final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (RocksDB db = RocksDB.open(dir.toString(), descriptors, handles)) {
+      db.put(handles.get(1 + RocksDbLedgerStore.COLUMN_FAMILIES.indexOf(columnFamily)), key, value);
+    } finally {
+      handles.forEach(ColumnFamilyHandle::close);
+    }
+  }
+}
