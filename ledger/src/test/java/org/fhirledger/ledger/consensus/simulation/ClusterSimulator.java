@@ -44,7 +44,11 @@ public final class ClusterSimulator {
    * What can go wrong in one run. Message loss lasts until {@link #HEAL_AT_MILLIS} of virtual time (the network
    * then heals, as TCP links do after a reconnect); silent and Byzantine validators stay so throughout.
    */
-  public record Faults(double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer) {}
+  public record Faults(double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer, boolean twins) {
+    public Faults(final double loss, final double duplication, final int maxDelayMillis, final int silent, final boolean equivocatingProposer) {
+      this(loss, duplication, maxDelayMillis, silent, equivocatingProposer, false);
+    }
+  }
 
   public static final long HEAL_AT_MILLIS = 60_000;
 
@@ -81,26 +85,50 @@ public final class ClusterSimulator {
     }
     validators = new ValidatorSet(vs);
     final ConsensusConfig config = new ConsensusConfig(Duration.ofMillis(200), Duration.ofSeconds(5), 10_000, 10);
-    for (int i = 0; i < n; i++) {
+    // Twins (the DiemBFT method): one more state machine holding validator T's key, unmodified code, on the
+    // other side of a partition from T. Each honest validator lands on a random side until the network heals.
+    final int machineCount = faults.twins() ? n + 1 : n;
+    for (int i = 0; i < machineCount; i++) {
       final int node = i;
       chains.add(new HashMap<>());
       certificates.add(new HashMap<>());
-      machines.add(new IpbftStateMachine(CHAIN, keys.get(i), Ed25519Keys.verifier(), h -> validators,
+      side.add(i == twinned() ? 0 : i == n ? 1 : random.nextInt(2));
+      machines.add(new IpbftStateMachine(CHAIN, keyOf(i), Ed25519Keys.verifier(), h -> validators,
           (h, r, parent) -> Optional.of(block(node, h, r, parent, 0)), b -> null, config));
     }
   }
 
+  private final List<Integer> side = new ArrayList<>();
+
+  /** The validator whose key is twinned (when twins are on). */
+  private int twinned() {
+    return faults.twins() ? faults.silent() : -1;
+  }
+
+  private Signer keyOf(final int machine) {
+    return machine < n ? keys.get(machine) : keys.get(twinned());
+  }
+
+  private boolean honest(final int machine) {
+    return machine < n && !silent(machine) && !byzantine(machine) && machine != twinned();
+  }
+
+  private boolean partitioned(final int from, final int to) {
+    return faults.twins() && now < HEAL_AT_MILLIS && !side.get(from).equals(side.get(to));
+  }
+
   public String replayHint() {
-    return "replay with: mvn -pl ledger test -Dtest=IpbftSimulationTest#replaysOneSeed -Dsim.seed=" + seed
-        + " -Dsim.n=" + n + " (faults " + faults + ")";
+    return "replay with: mvn -pl ledger test -Dtest=IpbftSimulationTest#replaysOneSeed -Dsim.seed=" + seed + " -Dsim.n=" + n
+        + " -Dsim.loss=" + faults.loss() + " -Dsim.silent=" + faults.silent() + " -Dsim.equivocating=" + faults.equivocatingProposer()
+        + " -Dsim.twins=" + faults.twins();
   }
 
   private Block block(final int proposer, final long height, final int round, final Hash32 parent, final int variant) {
     final byte[] content = ("tx " + proposer + " " + height + " " + round + " " + variant).getBytes();
     final ResourceChange change = new ResourceChange(Operation.CREATE, "Patient", "p-" + height + "-" + round + "-" + proposer + "-" + variant,
         1, 0, ContentId.of(ContentId.CODEC_RAW, content), content.length);
-    final Transaction tx = Transaction.sign(CHAIN, keys.get(proposer), "sim", height, round, List.of(change));
-    final BlockHeader header = new BlockHeader(CHAIN, height, parent, height * 1000 + variant, keys.get(proposer).publicKey(), round,
+    final Transaction tx = Transaction.sign(CHAIN, keyOf(proposer), "sim", height, round, List.of(change));
+    final BlockHeader header = new BlockHeader(CHAIN, height, parent, height * 1000 + variant, keyOf(proposer).publicKey(), round,
         Block.transactionsRoot(List.of(tx)), Block.contentRoot(List.of()));
     return new Block(header, List.of(tx), List.of());
   }
@@ -119,7 +147,7 @@ public final class ClusterSimulator {
 
   /** Runs until every honest node has finalized targetHeight, or the virtual deadline passes; true when live. */
   public boolean run(final long targetHeight, final long deadlineMillis) {
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < machines.size(); i++) {
       if (!silent(i)) {
         perform(i, machines.get(i).start(0, Hash32.ZERO));
         schedule(0, i, new ConsensusEvent.TransactionsPending());
@@ -148,7 +176,7 @@ public final class ClusterSimulator {
 
   private boolean allHonestReached(final long target) {
     for (int i = 0; i < n; i++) {
-      if (!silent(i) && !byzantine(i) && !chains.get(i).containsKey(target)) {
+      if (honest(i) && !chains.get(i).containsKey(target)) {
         return false;
       }
     }
@@ -164,7 +192,7 @@ public final class ClusterSimulator {
       if (a instanceof ConsensusAction.Broadcast b) {
         broadcast(node, b.message());
       } else if (a instanceof ConsensusAction.SendTo s) {
-        deliver(validators.indexOf(s.peer()), s.message());
+        deliver(node, validators.indexOf(s.peer()), s.message());
       } else if (a instanceof ConsensusAction.ScheduleTimeout t) {
         schedule(t.delay().toMillis(), node, new ConsensusEvent.RoundTimeout(t.height(), t.round()));
       } else if (a instanceof ConsensusAction.Finalize f) {
@@ -177,7 +205,7 @@ public final class ClusterSimulator {
   }
 
   private void broadcast(final int from, final ConsensusMessage message) {
-    for (int to = 0; to < n; to++) {
+    for (int to = 0; to < machines.size(); to++) {
       if (to == from) {
         continue;
       }
@@ -187,12 +215,12 @@ public final class ClusterSimulator {
         final Block other = block(from, p.height(), p.round(), p.block().header().parentHash(), 1);
         m = Proposal.create(keys.get(from), CHAIN, p.height(), p.round(), other, -1, List.of());
       }
-      deliver(to, m);
+      deliver(from, to, m);
     }
   }
 
-  private void deliver(final int to, final ConsensusMessage message) {
-    if (silent(to) || now < HEAL_AT_MILLIS && random.nextDouble() < faults.loss()) {
+  private void deliver(final int from, final int to, final ConsensusMessage message) {
+    if (silent(to) || partitioned(from, to) || now < HEAL_AT_MILLIS && random.nextDouble() < faults.loss()) {
       return;
     }
     final int copies = random.nextDouble() < faults.duplication() ? 2 : 1;
@@ -207,8 +235,8 @@ public final class ClusterSimulator {
     if (problem != null || !cert.blockHash().equals(block.hash())) {
       throw new AssertionError("node " + node + " finalized height " + block.height() + " with a bad certificate: " + problem + "; " + replayHint());
     }
-    final Hash32 earlier = decided.putIfAbsent(block.height(), block.hash());
-    if (!byzantine(node) && earlier != null && !earlier.equals(block.hash())) {
+    final Hash32 earlier = honest(node) ? decided.putIfAbsent(block.height(), block.hash()) : null;
+    if (earlier != null && !earlier.equals(block.hash())) {
       throw new AssertionError("AGREEMENT VIOLATED at height " + block.height() + ": " + earlier + " vs " + block.hash() + " at node " + node
           + "; " + replayHint());
     }
@@ -236,7 +264,7 @@ public final class ClusterSimulator {
   private void syncFromPeers(final int node) {
     int source = -1;
     for (int i = 0; i < n; i++) {
-      if (!silent(i) && !byzantine(i) && (source < 0 || chains.get(i).size() > chains.get(source).size())) {
+      if (honest(i) && (source < 0 || chains.get(i).size() > chains.get(source).size())) {
         source = i;
       }
     }
@@ -255,8 +283,8 @@ public final class ClusterSimulator {
   /** Where each node is: for failure messages. */
   public String describe() {
     final StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      sb.append(String.format("%n  node %d%s: chain=%d consensus h=%d r=%d", i, silent(i) ? " (silent)" : byzantine(i) ? " (byzantine)" : "",
+    for (int i = 0; i < machines.size(); i++) {
+      sb.append(String.format("%n  node %d%s: chain=%d consensus h=%d r=%d", i, silent(i) ? " (silent)" : !honest(i) ? " (byzantine/twin)" : "",
           chains.get(i).size(), machines.get(i).height(), machines.get(i).round()));
     }
     return sb.append(String.format("%n  virtual time %d ms, %d steps", now, steps)).toString();

@@ -33,6 +33,17 @@ class IpbftSimulationTest {
     }
   }
 
+  /** Twins: validator 0's key runs twice, on both sides of a partition that heals after a minute. */
+  @ParameterizedTest(name = "twins n={0} loss={1}")
+  @CsvSource({"4, 0.0", "4, 0.1", "7, 0.05"})
+  void twinsNeverBreakAgreementAndTheNetworkRecoversAfterHealing(final int n, final double loss) {
+    final int seeds = Integer.getInteger("sim.seeds", 60);
+    for (long seed = 1; seed <= seeds; seed++) {
+      final ClusterSimulator sim = new ClusterSimulator(seed * 104_729 + n, n, new ClusterSimulator.Faults(loss, 0.05, 40, 0, false, true));
+      assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("liveness; %s%s", sim.replayHint(), sim.describe()).isTrue();
+    }
+  }
+
   @Test
   void replaysOneSeed() {
     final Long seed = Long.getLong("sim.seed");
@@ -40,7 +51,7 @@ class IpbftSimulationTest {
     final long s = seed == null ? 42 : seed;
     final ClusterSimulator sim = new ClusterSimulator(s, n, new ClusterSimulator.Faults(
         Double.parseDouble(System.getProperty("sim.loss", "0.1")), 0.05, 40, Integer.getInteger("sim.silent", 1),
-        Boolean.getBoolean("sim.equivocating")));
+        Boolean.getBoolean("sim.equivocating"), Boolean.getBoolean("sim.twins")));
     assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("%s%s", sim.replayHint(), sim.describe()).isTrue();
   }
 }
