@@ -45,6 +45,8 @@ public final class TioPeerTransport implements PeerTransport {
   private final ConcurrentHashMap<ChannelContext, Connection> connections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<PublicKey, Connection> peers = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
+  /** Separate from lifecycle so that a t-io thread admitting a peer never waits for start() to finish. */
+  private final Object admission = new Object();
   private final Authenticator authenticator;
 
   private volatile PeerListener listener;
@@ -263,7 +265,7 @@ public final class TioPeerTransport implements PeerTransport {
     Connection displaced = null;
     boolean up = false;
     boolean keep = true;
-    synchronized (lifecycle) {
+    synchronized (admission) {
       if (closed) {
         return;
       }
@@ -357,10 +359,12 @@ public final class TioPeerTransport implements PeerTransport {
   @Override
   public void close() {
     synchronized (lifecycle) {
-      if (closed) {
-        return;
+      synchronized (admission) {
+        if (closed) {
+          return;
+        }
+        closed = true;
       }
-      closed = true;
     }
     if (dialer != null) {
       dialer.close();
