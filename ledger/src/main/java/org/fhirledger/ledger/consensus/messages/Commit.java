@@ -38,11 +38,6 @@ public record Commit(long height, int round, Hash32 blockHash, CommitSeal seal, 
   }
 
   @Override
-  public byte[] encode() {
-    return ConsensusCodec.encode(this);
-  }
-
-  @Override
   public boolean equals(final Object o) {
     return o instanceof Commit c && c.height == height && c.round == round && c.blockHash.equals(blockHash)
         && c.author.equals(author) && Arrays.equals(c.signature, signature);

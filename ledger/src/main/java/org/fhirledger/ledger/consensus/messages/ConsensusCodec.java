@@ -24,21 +24,17 @@ public final class ConsensusCodec {
   public static byte[] encode(final ConsensusMessage message) {
     final ByteWriter out = new ByteWriter(256);
     out.u8(VERSION);
-    final byte[] signature;
     if (message instanceof Proposal p) {
       out.u8(MessageType.PROPOSAL.code()).i64(p.height()).i32(p.round());
       p.block().write(out);
       out.i32(p.validRound());
       writePrepares(out, p.justification());
-      signature = p.signature();
     } else if (message instanceof Prepare p) {
       out.u8(MessageType.PREPARE.code());
       writePrepareBody(out, p);
-      signature = p.signature();
     } else if (message instanceof Commit c) {
       out.u8(MessageType.COMMIT.code()).i64(c.height()).i32(c.round()).hash(c.blockHash());
       out.key(c.seal().validator()).bytes(c.seal().signature());
-      signature = c.signature();
     } else if (message instanceof RoundChange rc) {
       out.u8(MessageType.ROUND_CHANGE.code()).i64(rc.height()).i32(rc.round()).i32(rc.preparedRound());
       out.bool(rc.preparedBlock() != null);
@@ -46,11 +42,10 @@ public final class ConsensusCodec {
         rc.preparedBlock().write(out);
       }
       writePrepares(out, rc.preparedCertificate());
-      signature = rc.signature();
     } else {
       throw new IllegalArgumentException("unknown consensus message " + message.getClass());
     }
-    out.key(message.author()).bytes(signature);
+    out.key(message.author()).bytes(message.signature());
     return out.toByteArray();
   }
 

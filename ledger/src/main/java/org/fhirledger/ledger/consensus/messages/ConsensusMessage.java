@@ -13,5 +13,11 @@ public interface ConsensusMessage {
 
   PublicKey author();
 
-  byte[] encode();
+  /** A copy of the author's signature. */
+  byte[] signature();
+
+  /** The one wire form of this message. */
+  default byte[] encode() {
+    return ConsensusCodec.encode(this);
+  }
 }

@@ -30,11 +30,6 @@ public record Prepare(long height, int round, Hash32 blockHash, PublicKey author
   }
 
   @Override
-  public byte[] encode() {
-    return ConsensusCodec.encode(this);
-  }
-
-  @Override
   public boolean equals(final Object o) {
     return o instanceof Prepare p && p.height == height && p.round == round && p.blockHash.equals(blockHash)
         && p.author.equals(author) && Arrays.equals(p.signature, signature);

@@ -39,11 +39,6 @@ public record Proposal(long height, int round, Block block, int validRound, List
   }
 
   @Override
-  public byte[] encode() {
-    return ConsensusCodec.encode(this);
-  }
-
-  @Override
   public boolean equals(final Object o) {
     return o instanceof Proposal p && p.height == height && p.round == round && p.block.equals(block)
         && p.validRound == validRound && p.author.equals(author) && Arrays.equals(p.signature, signature);

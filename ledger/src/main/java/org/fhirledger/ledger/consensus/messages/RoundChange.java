@@ -45,11 +45,6 @@ public record RoundChange(
   }
 
   @Override
-  public byte[] encode() {
-    return ConsensusCodec.encode(this);
-  }
-
-  @Override
   public boolean equals(final Object o) {
     return o instanceof RoundChange c && c.height == height && c.round == round && c.preparedRound == preparedRound
         && c.author.equals(author) && Arrays.equals(c.signature, signature);
