@@ -66,6 +66,12 @@ class LocalNetworkIT {
     return FHIR.newRestfulGenericClient(network.node(node).fhirBaseUrl());
   }
 
+  /** Waits until every running node has applied what node `from` has: other hospitals follow within moments. */
+  private static void awaitOthersCaughtUpWith(final int from) {
+    final long height = network.node(from).node().ledger().store().height();
+    await().atMost(Duration.ofSeconds(20)).until(() -> stores().stream().allMatch(s -> s.height() >= height));
+  }
+
   private static List<LedgerStore> stores() {
     return network.nodes().stream().map(n -> n.node().ledger().store()).toList();
   }
@@ -101,14 +107,14 @@ class LocalNetworkIT {
     final Patient p = new Patient();
     p.addName().setFamily("Versioned");
     final IdType id = (IdType) client(1).create().resource(p).execute().getId();
+    awaitOthersCaughtUpWith(1); // the update below is made at another hospital, on the version it has applied
     p.setId(id.toUnqualifiedVersionless());
     p.setGender(Enumerations.AdministrativeGender.FEMALE);
     final MethodOutcome updated = client(2).update().resource(p).execute();
     assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
     // A write answers once applied where it was made; another hospital applies the block a moment later, and
     // a write there based on the version it still sees would (rightly) get 409. Wait for it, as a client would.
-    final long afterUpdate = network.node(2).node().ledger().store().height();
-    await().atMost(Duration.ofSeconds(20)).until(() -> network.node(3).node().ledger().store().height() >= afterUpdate);
+    awaitOthersCaughtUpWith(2);
     client(3).delete().resourceById(id.toUnqualifiedVersionless()).execute();
 
     final long height = network.node(3).node().ledger().store().height();
@@ -154,6 +160,7 @@ class LocalNetworkIT {
     }
     // and it takes part again: a write at the restarted node commits
     final IdType after = (IdType) client(3).create().resource(sample(7)).execute().getId();
+    awaitOthersCaughtUpWith(3);
     assertThat(client(0).read().resource(after.getResourceType()).withId(after.getIdPart()).execute()).isNotNull();
     await().atMost(Duration.ofSeconds(20)).until(() -> {
       final long h = stores().get(0).height();
