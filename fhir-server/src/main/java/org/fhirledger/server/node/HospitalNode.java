@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import javax.sql.DataSource;
 import org.fhirledger.ledger.chain.Genesis;
@@ -33,7 +35,6 @@ public final class HospitalNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HospitalNode.class);
 
   private final NodeProperties properties;
-  private final Signer signer;
   private final Genesis genesis;
   private final RocksDbLedgerStore store;
   private final EmbeddedPostgresServer ownPostgres;
@@ -42,29 +43,79 @@ public final class HospitalNode implements AutoCloseable {
   private final TioPeerTransport transport;
   private final LedgerNode ledger;
 
-  private HospitalNode(final NodeProperties properties) throws IOException {
+  private HospitalNode(
+      final NodeProperties properties,
+      final Genesis genesis,
+      final RocksDbLedgerStore store,
+      final EmbeddedPostgresServer ownPostgres,
+      final AutoCloseable externalDataSource,
+      final SearchIndex index,
+      final TioPeerTransport transport,
+      final LedgerNode ledger) {
     this.properties = properties;
-    this.signer = KeyFiles.readPrivateKey(required(properties.resolve(properties.keyFile()), "fhirledger.node.key-file"));
-    this.genesis = GenesisFile.read(required(properties.resolve(properties.genesisFile()), "fhirledger.node.genesis-file"));
+    this.genesis = genesis;
+    this.store = store;
+    this.ownPostgres = ownPostgres;
+    this.externalDataSource = externalDataSource;
+    this.index = index;
+    this.transport = transport;
+    this.ledger = ledger;
+  }
+
+  /**
+   * Opens and starts the node's parts in order. If any step fails, what was opened is closed again (newest
+   * first), so a failed start leaves no RocksDB lock, PostgreSQL process or bound port behind.
+   */
+  public static HospitalNode start(final NodeProperties properties) throws IOException {
+    final Signer signer = KeyFiles.readPrivateKey(required(properties.resolve(properties.keyFile()), "fhirledger.node.key-file"));
+    final Genesis genesis = GenesisFile.read(required(properties.resolve(properties.genesisFile()), "fhirledger.node.genesis-file"));
     final Path dataDir = properties.resolve(properties.dataDir());
     Files.createDirectories(dataDir);
-    this.store = RocksDbLedgerStore.open(dataDir.resolve("chain"));
-    final DataSource dataSource;
-    if (properties.jdbcUrl() == null || properties.jdbcUrl().isBlank()) {
-      this.ownPostgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), true);
-      this.externalDataSource = null;
-      dataSource = ownPostgres.dataSourceFor("fhirledger");
-    } else {
-      this.ownPostgres = null;
-      final var pool = IndexDataSources.forUrl(properties.jdbcUrl(), properties.jdbcUsername(), properties.jdbcPassword());
-      this.externalDataSource = pool;
-      dataSource = pool;
+    final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      final RocksDbLedgerStore store = track(opened, RocksDbLedgerStore.open(dataDir.resolve("chain")));
+      final EmbeddedPostgresServer ownPostgres;
+      final AutoCloseable externalDataSource;
+      final DataSource dataSource;
+      if (properties.jdbcUrl() == null || properties.jdbcUrl().isBlank()) {
+        ownPostgres = track(opened, EmbeddedPostgresServer.start(dataDir.resolve("postgres"), true));
+        externalDataSource = null;
+        dataSource = ownPostgres.dataSourceFor("fhirledger");
+      } else {
+        ownPostgres = null;
+        final var pool = track(opened, IndexDataSources.forUrl(properties.jdbcUrl(), properties.jdbcUsername(), properties.jdbcPassword()));
+        externalDataSource = pool;
+        dataSource = pool;
+      }
+      final SearchIndex index = new SearchIndex(dataSource);
+      index.migrate();
+      final TransportConfig transportConfig = TransportConfig.of(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
+      final TioPeerTransport transport = track(opened, new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators));
+      final IndexingBlockListener indexer = new IndexingBlockListener(index, store);
+      final LedgerNode ledger = track(opened,
+          new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig(properties), List.of(indexer)));
+      indexer.catchUp();
+      for (final Validator v : genesis.validators()) {
+        index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
+      }
+      ledger.start();
+      index.log("INFO", "node-started", "height=" + store.height());
+      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger);
+    } catch (final IOException | RuntimeException e) {
+      while (!opened.isEmpty()) {
+        closeQuietly(opened.pop());
+      }
+      throw e;
     }
-    this.index = new SearchIndex(dataSource);
-    index.migrate();
-    final TransportConfig transportConfig = TransportConfig.of(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
-    this.transport = new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators);
-    final NodeConfig nodeConfig = new NodeConfig(
+  }
+
+  private static <T extends AutoCloseable> T track(final Deque<AutoCloseable> opened, final T resource) {
+    opened.push(resource);
+    return resource;
+  }
+
+  private static NodeConfig nodeConfig(final NodeProperties properties) {
+    return new NodeConfig(
         properties.blockMaxTransactions(),
         NodeConfig.DEFAULT_BLOCK_MAX_BYTES,
         Duration.ofMillis(properties.blockWaitMillis()),
@@ -73,25 +124,6 @@ public final class HospitalNode implements AutoCloseable {
         NodeConfig.DEFAULT_EVENT_QUEUE_CAPACITY,
         new ConsensusConfig(Duration.ofMillis(properties.roundTimeoutMillis()), ConsensusConfig.DEFAULT_MAX_ROUND_TIMEOUT,
             ConsensusConfig.DEFAULT_MAX_BUFFERED_FUTURE_MESSAGES, ConsensusConfig.DEFAULT_FUTURE_HEIGHT_WINDOW));
-    final IndexingBlockListener indexer = new IndexingBlockListener(index, store);
-    this.ledger = new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig, List.of(indexer));
-    indexer.catchUp();
-    for (final Validator v : genesis.validators()) {
-      index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
-    }
-  }
-
-  /** Builds and starts the node; on failure everything opened so far is closed. */
-  public static HospitalNode start(final NodeProperties properties) throws IOException {
-    final HospitalNode node = new HospitalNode(properties);
-    try {
-      node.ledger.start();
-    } catch (final IOException | RuntimeException e) {
-      node.close();
-      throw e;
-    }
-    node.index.log("INFO", "node-started", "height=" + node.store.height());
-    return node;
   }
 
   private static Path required(final Path p, final String key) {

@@ -37,7 +37,8 @@ public final class Transaction {
       final long timestamp,
       final long nonce,
       final List<ResourceChange> changes,
-      final byte[] signature) {
+      final byte[] signature,
+      final Hash32 knownHash) {
     this.chainId = Objects.requireNonNull(chainId);
     this.origin = Objects.requireNonNull(origin);
     this.clientId = Objects.requireNonNull(clientId);
@@ -47,7 +48,8 @@ public final class Transaction {
     this.nonce = nonce;
     this.changes = List.copyOf(changes);
     this.signature = signature.clone();
-    this.hash = Hash32.sha256(unsignedBytes());
+    // Known when signing (computed once for the signature) or decoding (hashed from the received bytes).
+    this.hash = knownHash != null ? knownHash : Hash32.sha256(unsignedBytes());
   }
 
   /** Builds and signs a transaction at its origin node. */
@@ -61,8 +63,9 @@ public final class Transaction {
     if (changes.isEmpty() || changes.size() > MAX_CHANGES) {
       throw new IllegalArgumentException("a transaction holds 1.." + MAX_CHANGES + " changes");
     }
-    final Transaction unsigned = new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, new byte[0]);
-    return new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, origin.sign(unsigned.hash.toArray()));
+    final Transaction unsigned = new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, new byte[0], null);
+    return new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, origin.sign(unsigned.hash.toArray()),
+        unsigned.hash);
   }
 
   public boolean hasValidSignature(final SignatureVerifier verifier) {
@@ -127,6 +130,7 @@ public final class Transaction {
   }
 
   public static Transaction read(final ByteReader in) {
+    final int start = in.position();
     in.expectVersion(ENCODING_VERSION, "transaction");
     final String chainId = in.string(ResourceChange.MAX_NAME);
     final PublicKey origin = in.key();
@@ -141,8 +145,10 @@ public final class Transaction {
     for (int i = 0; i < n; i++) {
       changes[i] = ResourceChange.read(in);
     }
+    // The hash covers exactly the bytes read so far: hash them rather than encode the transaction again.
+    final Hash32 hash = in.hashSince(start);
     final byte[] sig = in.bytes(64);
-    return new Transaction(chainId, origin, clientId, timestamp, nonce, List.of(changes), sig);
+    return new Transaction(chainId, origin, clientId, timestamp, nonce, List.of(changes), sig, hash);
   }
 
   public static Transaction decode(final byte[] bytes) {

@@ -101,6 +101,14 @@ public final class ByteReader {
     return PublicKey.wrap(raw(PublicKey.LENGTH));
   }
 
+  /** SHA-256 of the bytes read from {@code start} (an earlier {@link #position()}) up to here, without copying them. */
+  public Hash32 hashSince(final int start) {
+    if (start < 0 || start > pos) {
+      throw new IllegalArgumentException("start " + start + " is not behind position " + pos);
+    }
+    return Hash32.wrap(org.fhirledger.ledger.crypto.Sha256.digest(buf, start, pos - start));
+  }
+
   public int position() {
     return pos;
   }

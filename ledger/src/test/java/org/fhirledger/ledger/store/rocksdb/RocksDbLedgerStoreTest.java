@@ -24,9 +24,6 @@ import org.fhirledger.ledger.store.StorageException;
 import org.fhirledger.ledger.store.TransactionOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.RocksDB;
 
 class RocksDbLedgerStoreTest {
   private final TestChain chain = new TestChain(4, 1);
@@ -224,14 +221,7 @@ class RocksDbLedgerStoreTest {
   }
 
   private void overwriteChunkBehindTheStoresBack(final ContentId id, final byte[] garbage) throws Exception {
-    final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-    RocksDbLedgerStore.COLUMN_FAMILIES.forEach(n -> descriptors.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.US_ASCII))));
-    final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    try (RocksDB db = RocksDB.open(dir.toString(), descriptors, handles)) {
-      db.put(handles.get(1 + RocksDbLedgerStore.COLUMN_FAMILIES.indexOf(RocksDbLedgerStore.CF_CHUNKS)), id.toBytes(), garbage);
-      handles.forEach(ColumnFamilyHandle::close);
-    }
+    RocksDbTamper.overwrite(dir, RocksDbTamper.CHUNKS, id.toBytes(), garbage);
   }
 
   @Test

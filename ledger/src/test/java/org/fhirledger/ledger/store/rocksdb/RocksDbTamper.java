@@ -1,6 +1,5 @@
 package org.fhirledger.ledger.store.rocksdb;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ public final class RocksDbTamper {
   private RocksDbTamper() {}
 
   public static byte[] heightKey(final long height) {
-    return ByteBuffer.allocate(8).putLong(height).array();
+    return StoreEncoding.longKey(height);
   }
 
   public static void overwrite(final Path dir, final String columnFamily, final byte[] key, final byte[] value) throws Exception {
