@@ -18,6 +18,14 @@ import org.fhirledger.ledger.crypto.Signer;
 public final class Transaction {
   public static final int ENCODING_VERSION = 1;
   public static final int MAX_CHANGES = 10_000;
+  public static final int MAX_CONDITIONS = 1_000;
+  /**
+   * The writer asks the ledger to keep references whole for this transaction: every reference it writes
+   * must point at a live resource, and a delete must leave no live resource pointing at what it deletes.
+   * A flag of the signed transaction rather than a node setting, so every node decides alike.
+   */
+  public static final int FLAG_REFERENTIAL_INTEGRITY = 1;
+  private static final int KNOWN_FLAGS = FLAG_REFERENTIAL_INTEGRITY;
   private static final int MAX_CLIENT_ID = 512;
   private static final int MIN_CHANGE_BYTES = 30;
 
@@ -27,6 +35,8 @@ public final class Transaction {
   private final long timestamp;
   private final long nonce;
   private final List<ResourceChange> changes;
+  private final int flags;
+  private final List<Condition> conditions;
   private final byte[] signature;
   private final Hash32 hash;
 
@@ -37,6 +47,8 @@ public final class Transaction {
       final long timestamp,
       final long nonce,
       final List<ResourceChange> changes,
+      final int flags,
+      final List<Condition> conditions,
       final byte[] signature,
       final Hash32 knownHash) {
     this.chainId = Objects.requireNonNull(chainId);
@@ -47,6 +59,14 @@ public final class Transaction {
     this.timestamp = timestamp;
     this.nonce = nonce;
     this.changes = List.copyOf(changes);
+    if ((flags & ~KNOWN_FLAGS) != 0) {
+      throw new IllegalArgumentException("unknown transaction flags " + Integer.toHexString(flags));
+    }
+    this.flags = flags;
+    this.conditions = List.copyOf(conditions);
+    if (this.conditions.size() > MAX_CONDITIONS) {
+      throw new IllegalArgumentException("a transaction holds at most " + MAX_CONDITIONS + " conditions");
+    }
     this.signature = signature.clone();
     // Known when signing (computed once for the signature) or decoding (hashed from the received bytes).
     this.hash = knownHash != null ? knownHash : Hash32.sha256(unsignedBytes());
@@ -60,12 +80,26 @@ public final class Transaction {
       final long timestamp,
       final long nonce,
       final List<ResourceChange> changes) {
+    return sign(chainId, origin, clientId, timestamp, nonce, changes, 0, List.of());
+  }
+
+  /** Builds and signs a transaction with flags and conditions on the world state. */
+  public static Transaction sign(
+      final String chainId,
+      final Signer origin,
+      final String clientId,
+      final long timestamp,
+      final long nonce,
+      final List<ResourceChange> changes,
+      final int flags,
+      final List<Condition> conditions) {
     if (changes.isEmpty() || changes.size() > MAX_CHANGES) {
       throw new IllegalArgumentException("a transaction holds 1.." + MAX_CHANGES + " changes");
     }
-    final Transaction unsigned = new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, new byte[0], null);
-    return new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, origin.sign(unsigned.hash.toArray()),
-        unsigned.hash);
+    final Transaction unsigned =
+        new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, flags, conditions, new byte[0], null);
+    return new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, flags, conditions,
+        origin.sign(unsigned.hash.toArray()), unsigned.hash);
   }
 
   public boolean hasValidSignature(final SignatureVerifier verifier) {
@@ -100,6 +134,18 @@ public final class Transaction {
     return changes;
   }
 
+  public int flags() {
+    return flags;
+  }
+
+  public boolean enforcesReferentialIntegrity() {
+    return (flags & FLAG_REFERENTIAL_INTEGRITY) != 0;
+  }
+
+  public List<Condition> conditions() {
+    return conditions;
+  }
+
   public byte[] signature() {
     return signature.clone();
   }
@@ -114,6 +160,10 @@ public final class Transaction {
     out.u8(ENCODING_VERSION).string(chainId).key(origin).string(clientId).i64(timestamp).i64(nonce);
     out.i32(changes.size());
     for (final ResourceChange c : changes) {
+      c.write(out);
+    }
+    out.i32(flags).i32(conditions.size());
+    for (final Condition c : conditions) {
       c.write(out);
     }
   }
@@ -145,10 +195,19 @@ public final class Transaction {
     for (int i = 0; i < n; i++) {
       changes[i] = ResourceChange.read(in);
     }
+    final int flags = in.i32();
+    if ((flags & ~KNOWN_FLAGS) != 0) {
+      throw new DecodingException("unknown transaction flags " + Integer.toHexString(flags));
+    }
+    final int nConditions = in.count(MAX_CONDITIONS, Condition.MIN_BYTES);
+    final Condition[] conditions = new Condition[nConditions];
+    for (int i = 0; i < nConditions; i++) {
+      conditions[i] = Condition.read(in);
+    }
     // The hash covers exactly the bytes read so far: hash them rather than encode the transaction again.
     final Hash32 hash = in.hashSince(start);
     final byte[] sig = in.bytes(64);
-    return new Transaction(chainId, origin, clientId, timestamp, nonce, List.of(changes), sig, hash);
+    return new Transaction(chainId, origin, clientId, timestamp, nonce, List.of(changes), flags, List.of(conditions), sig, hash);
   }
 
   public static Transaction decode(final byte[] bytes) {

@@ -2,54 +2,115 @@ package org.fhirledger.ledger.node;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.Chunk;
 import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.chain.Condition;
 import org.fhirledger.ledger.chain.Operation;
 import org.fhirledger.ledger.chain.ResourceChange;
 import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.dag.DagReader;
 import org.fhirledger.ledger.store.AppliedBlock;
+import org.fhirledger.ledger.store.ContentTerms;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.TransactionOutcome;
 
 /**
  * Applies a final block to the world state deterministically: every node computes the same outcomes from
- * the same parent state. A transaction commits all its changes or none; a precondition that fails (a stale
- * version, a create of an id that exists, a delete of what is gone) rejects it on every node alike, and the
- * rejection is recorded on the chain.
+ * the same parent state. A transaction commits all its changes or none. It is rejected, on every node alike
+ * and with the reason recorded on the chain, when a precondition fails against the state left by the
+ * transactions before it: a condition whose matches changed, a stale version, a create of an id that
+ * exists, a delete of what is gone, and (when the transaction asks for referential integrity) a reference to
+ * a resource that is not live or a delete of a resource that live resources still reference.
+ *
+ * <p>Every rejection starts with a stable code ({@link Rejection}) so that the writer can answer its client
+ * precisely without parsing prose.
  */
 public final class BlockExecutor {
   private final LedgerStore store;
+  private final ContentTermExtractor extractor;
 
   public BlockExecutor(final LedgerStore store) {
+    this(store, ContentTermExtractor.NONE);
+  }
+
+  public BlockExecutor(final LedgerStore store, final ContentTermExtractor extractor) {
     this.store = store;
+    this.extractor = extractor;
+  }
+
+  /** The stable first word of a rejection reason. */
+  public enum Rejection {
+    DUPLICATE("duplicate"),
+    UNSUPPORTED("unsupported"),
+    CONDITION_CHANGED("condition-changed"),
+    EXISTS("exists"),
+    GONE("gone"),
+    VERSION_CONFLICT("version-conflict"),
+    REFERENCE_MISSING("reference-missing"),
+    REFERENCED("referenced");
+
+    private final String code;
+
+    Rejection(final String code) {
+      this.code = code;
+    }
+
+    public String code() {
+      return code;
+    }
+
+    String because(final String detail) {
+      return code + ": " + detail;
+    }
+
+    /** The code a recorded rejection starts with, if it is one of ours. */
+    public static Optional<Rejection> of(final String rejection) {
+      if (rejection != null) {
+        for (final Rejection r : values()) {
+          if (rejection.startsWith(r.code + ":")) {
+            return Optional.of(r);
+          }
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   public AppliedBlock execute(final Block block, final CommitCertificate certificate) {
-    final Map<String, ResourceVersion> written = new HashMap<>();
+    final Map<ContentId, byte[]> blockChunks = new HashMap<>();
+    for (final Chunk c : block.chunks()) {
+      blockChunks.put(c.id(), c.dataUnsafe());
+    }
+    final StateOverlay blockState = new StateOverlay(store, null);
     final List<TransactionOutcome> outcomes = new ArrayList<>(block.transactions().size());
     final List<ResourceVersion> versions = new ArrayList<>();
+    final Set<org.fhirledger.ledger.crypto.Hash32> seenInBlock = new HashSet<>();
     final List<Transaction> txs = block.transactions();
     for (int i = 0; i < txs.size(); i++) {
       final Transaction tx = txs.get(i);
-      final String rejection = precondition(tx, written);
+      final StateOverlay txState = blockState.child();
+      final List<ResourceVersion> written = new ArrayList<>(tx.changes().size());
+      final String rejection = seenInBlock.add(tx.hash())
+          ? stage(tx, block.height(), i, blockState, txState, blockChunks, written)
+          : Rejection.DUPLICATE.because("transaction appears twice in the block");
       if (rejection != null) {
         outcomes.add(TransactionOutcome.rejected(tx.hash(), block.height(), i, rejection));
         continue;
       }
-      for (final ResourceChange c : tx.changes()) {
-        final ResourceVersion v = new ResourceVersion(
-            c.resourceType(), c.resourceId(), c.versionId(), c.operation(), c.content(), c.contentSize(),
-            tx.timestamp(), block.height(), i, tx.hash(), tx.origin());
-        written.put(key(c), v);
-        versions.add(v);
-      }
+      txState.mergeIntoParent();
+      versions.addAll(written);
       outcomes.add(TransactionOutcome.committed(tx.hash(), block.height(), i));
     }
-    return new AppliedBlock(block, certificate, outcomes, versions);
+    return new AppliedBlock(block, certificate, outcomes, versions, blockState.termUpdates());
   }
 
   /** The resource versions a stored block wrote, rebuilt from its transactions and recorded outcomes. */
@@ -61,51 +122,112 @@ public final class BlockExecutor {
       }
       final Transaction tx = block.transactions().get(o.txIndex());
       for (final ResourceChange c : tx.changes()) {
-        versions.add(new ResourceVersion(
-            c.resourceType(), c.resourceId(), c.versionId(), c.operation(), c.content(), c.contentSize(),
-            tx.timestamp(), block.height(), o.txIndex(), tx.hash(), tx.origin()));
+        versions.add(versionOf(c, tx, block.height(), o.txIndex()));
       }
     }
     return versions;
   }
 
-  private String precondition(final Transaction tx, final Map<String, ResourceVersion> written) {
+  private static ResourceVersion versionOf(final ResourceChange c, final Transaction tx, final long height, final int index) {
+    return new ResourceVersion(c.resourceType(), c.resourceId(), c.versionId(), c.operation(), c.content(), c.contentSize(),
+        tx.timestamp(), height, index, tx.hash(), tx.origin());
+  }
+
+  /** Checks the transaction and stages its writes in txState; returns why it is rejected, or null. */
+  private String stage(
+      final Transaction tx,
+      final long height,
+      final int index,
+      final StateOverlay before,
+      final StateOverlay txState,
+      final Map<ContentId, byte[]> blockChunks,
+      final List<ResourceVersion> written) {
     if (store.outcome(tx.hash()).isPresent()) {
-      return "transaction already on the chain";
+      return Rejection.DUPLICATE.because("transaction already on the chain");
     }
-    final Map<String, ResourceVersion> local = new HashMap<>();
+    for (final Condition c : tx.conditions()) {
+      final TreeSet<String> matches = before.idsWithAllKeys(c.resourceType(), c.keys());
+      if (!matches.equals(new TreeSet<>(c.expectedIds()))) {
+        return Rejection.CONDITION_CHANGED.because(c.resourceType() + "?" + String.join("&", c.keys()) + " now matches "
+            + describe(matches) + ", the writer expected " + describe(c.expectedIds()));
+      }
+    }
+    final Set<String> touched = new HashSet<>();
     for (final ResourceChange c : tx.changes()) {
-      if (c.operation() == Operation.ADD_VALIDATOR || c.operation() == Operation.REMOVE_VALIDATOR) {
-        return "membership changes are not enabled on this network yet";
-      }
-      final String k = key(c);
-      if (local.containsKey(k)) {
-        return "two changes to " + c.resourceType() + "/" + c.resourceId() + " in one transaction";
-      }
-      final Optional<ResourceVersion> head = written.containsKey(k)
-          ? Optional.of(written.get(k))
-          : store.head(c.resourceType(), c.resourceId());
-      final long current = head.map(ResourceVersion::versionId).orElse(0L);
-      final boolean deleted = head.map(ResourceVersion::deleted).orElse(true);
-      final String why = switch (c.operation()) {
-        case CREATE -> head.isPresent() ? c.resourceType() + "/" + c.resourceId() + " already exists" : null;
-        case UPDATE -> null;
-        case DELETE -> deleted ? c.resourceType() + "/" + c.resourceId() + " is not there to delete" : null;
-        default -> "unsupported operation";
-      };
+      final String why = checkChange(c, txState, touched);
       if (why != null) {
         return why;
       }
-      if (c.expectedPrevious() != current || c.versionId() != current + 1) {
-        return "version conflict on " + c.resourceType() + "/" + c.resourceId() + ": current version is " + current
-            + ", the write expected " + c.expectedPrevious();
-      }
-      local.put(k, null);
+      final ResourceVersion v = versionOf(c, tx, height, index);
+      txState.put(v, c.operation() == Operation.DELETE ? ContentTerms.NONE : termsOf(c, blockChunks));
+      written.add(v);
+    }
+    return tx.enforcesReferentialIntegrity() ? checkReferences(tx, txState) : null;
+  }
+
+  private String checkChange(final ResourceChange c, final StateOverlay state, final Set<String> touched) {
+    if (c.operation() == Operation.ADD_VALIDATOR || c.operation() == Operation.REMOVE_VALIDATOR) {
+      return Rejection.UNSUPPORTED.because("membership changes are not enabled on this network yet");
+    }
+    final String name = StateOverlay.key(c.resourceType(), c.resourceId());
+    if (!touched.add(name)) {
+      return Rejection.DUPLICATE.because("two changes to " + name + " in one transaction");
+    }
+    final Optional<ResourceVersion> head = state.head(c.resourceType(), c.resourceId());
+    final long current = head.map(ResourceVersion::versionId).orElse(0L);
+    final boolean deleted = head.map(ResourceVersion::deleted).orElse(true);
+    if (c.operation() == Operation.CREATE && head.isPresent()) {
+      return Rejection.EXISTS.because(name + " already exists");
+    }
+    if (c.operation() == Operation.DELETE && deleted) {
+      return Rejection.GONE.because(name + " is not there to delete");
+    }
+    if (c.expectedPrevious() != current || c.versionId() != current + 1) {
+      return Rejection.VERSION_CONFLICT.because("version conflict on " + name + ": current version is " + current
+          + ", the write expected " + c.expectedPrevious());
     }
     return null;
   }
 
-  private static String key(final ResourceChange c) {
-    return c.resourceType() + "/" + c.resourceId();
+  /** After all the transaction's changes: what it writes points at live resources, what it deletes is unreferenced. */
+  private static String checkReferences(final Transaction tx, final StateOverlay txState) {
+    for (final ResourceChange c : tx.changes()) {
+      final String name = StateOverlay.key(c.resourceType(), c.resourceId());
+      if (c.operation() == Operation.DELETE) {
+        final TreeSet<String> referrers = txState.referrers(c.resourceType(), c.resourceId());
+        if (!referrers.isEmpty()) {
+          return Rejection.REFERENCED.because(name + " is referenced by " + describe(referrers));
+        }
+        continue;
+      }
+      for (final String target : txState.terms(c.resourceType(), c.resourceId()).references()) {
+        final int slash = target.indexOf('/');
+        if (!txState.isLive(target.substring(0, slash), target.substring(slash + 1))) {
+          return Rejection.REFERENCE_MISSING.because(name + " references " + target + ", which does not exist");
+        }
+      }
+    }
+    return null;
+  }
+
+  private ContentTerms termsOf(final ResourceChange c, final Map<ContentId, byte[]> blockChunks) {
+    // the block validator has already checked that every chunk is here, in the block or the store
+    final byte[] content = DagReader.read(c.content(), id -> {
+      final byte[] inBlock = blockChunks.get(id);
+      return inBlock != null ? Optional.of(inBlock) : store.chunk(id);
+    });
+    try {
+      return extractor.extract(c.resourceType(), content);
+    } catch (final RuntimeException e) {
+      // content the application cannot understand has no terms, on every node alike
+      return ContentTerms.NONE;
+    }
+  }
+
+  private static String describe(final java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return "nothing";
+    }
+    return ids.size() <= 5 ? String.join(", ", ids) : String.join(", ", List.copyOf(ids).subList(0, 5)) + " and " + (ids.size() - 5) + " more";
   }
 }

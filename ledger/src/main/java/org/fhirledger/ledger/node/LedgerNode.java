@@ -76,6 +76,19 @@ public final class LedgerNode implements AutoCloseable {
       final PeerTransport transport,
       final NodeConfig config,
       final List<BlockListener> listeners) {
+    this(genesis, signer, verifier, store, transport, config, listeners, ContentTermExtractor.NONE);
+  }
+
+  /** A node whose application derives condition keys and references from content (the FHIR layer does). */
+  public LedgerNode(
+      final Genesis genesis,
+      final Signer signer,
+      final SignatureVerifier verifier,
+      final LedgerStore store,
+      final PeerTransport transport,
+      final NodeConfig config,
+      final List<BlockListener> listeners,
+      final ContentTermExtractor extractor) {
     this.genesis = genesis;
     this.validators = genesis.validatorSet();
     this.signer = signer;
@@ -84,7 +97,7 @@ public final class LedgerNode implements AutoCloseable {
     this.transport = transport;
     this.config = config;
     this.listeners = List.copyOf(listeners);
-    this.executor = new BlockExecutor(store);
+    this.executor = new BlockExecutor(store, extractor);
     this.blockValidator = new LedgerBlockValidator(genesis.chainId(), validators, store, verifier, this::verifiedInMempool);
     final String name = validators.byKey(signer.publicKey()).map(v -> v.name()).orElse(signer.publicKey().toShortHex());
     this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.eventQueueCapacity()),

@@ -6,11 +6,19 @@ import org.fhirledger.ledger.chain.CommitCertificate;
 
 /**
  * Everything one final block changes in a node's store, written in one atomic batch: the block and its
- * certificate, the outcome of each transaction, the new resource versions (world state) and the chunks.
+ * certificate, the outcome of each transaction, the new resource versions (world state), the terms
+ * (condition keys and references) of every resource the block touched, and the chunks.
  */
-public record AppliedBlock(Block block, CommitCertificate certificate, List<TransactionOutcome> outcomes, List<ResourceVersion> versions) {
+public record AppliedBlock(
+    Block block, CommitCertificate certificate, List<TransactionOutcome> outcomes, List<ResourceVersion> versions, List<TermUpdate> terms) {
   public AppliedBlock {
     outcomes = List.copyOf(outcomes);
     versions = List.copyOf(versions);
+    terms = List.copyOf(terms);
+  }
+
+  /** A block whose resources carry no terms (tests, and chains whose application indexes nothing). */
+  public AppliedBlock(final Block block, final CommitCertificate certificate, final List<TransactionOutcome> outcomes, final List<ResourceVersion> versions) {
+    this(block, certificate, outcomes, versions, List.of());
   }
 }

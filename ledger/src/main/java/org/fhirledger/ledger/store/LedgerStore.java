@@ -40,6 +40,15 @@ public interface LedgerStore extends ChunkStore, AutoCloseable {
   /** All versions of one resource, oldest first. */
   List<ResourceVersion> history(String resourceType, String resourceId);
 
+  /** Ids of the live resources of the type whose newest version carries the key (see {@link ContentTerms}). */
+  List<String> idsWithKey(String resourceType, String key);
+
+  /** {@code Type/id} of the live resources whose newest version references the resource. */
+  List<String> referrers(String resourceType, String resourceId);
+
+  /** The terms of a resource's newest version; none for a deleted or unknown resource. */
+  ContentTerms terms(String resourceType, String resourceId);
+
   /** Applies the block at height() + 1 atomically; a block at any other height is refused. */
   void apply(AppliedBlock block);
 

@@ -26,6 +26,8 @@ import org.fhirledger.ledger.codec.DecodingException;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.dag.ContentId;
 import org.fhirledger.ledger.store.AppliedBlock;
+import org.fhirledger.ledger.store.ContentTerms;
+import org.fhirledger.ledger.store.TermUpdate;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.StorageException;
@@ -58,14 +60,19 @@ public final class RocksDbLedgerStore implements LedgerStore {
   static final String CF_VERSIONS = "versions";
   static final String CF_HEADS = "heads";
   static final String CF_METADATA = "metadata";
+  static final String CF_TERMS = "terms";
+  static final String CF_RESOURCE_TERMS = "resource_terms";
   /**
    * Keys → values: blocks height → Block.encode(); block_hash height → hash; block_height hash → height;
    * certificates height → encode(); outcomes tx hash → outcome; chunks CID bytes → chunk bytes;
    * versions (type, id, version) → version; heads (type, id) → newest version number;
-   * metadata ('s' store-owned | 'u' caller's) + key → bytes. Heights and versions are big-endian i64.
+   * metadata ('s' store-owned | 'u' caller's) + key → bytes; terms ('k', type, key, id) and ('r', target type,
+   * target id, source type, source id) → empty, for the live resources only; resource_terms (type, id) → the
+   * resource's current terms, so that a new version can remove the old ones. Heights and versions are
+   * big-endian i64.
    */
-  static final List<String> COLUMN_FAMILIES =
-      List.of(CF_BLOCKS, CF_BLOCK_HASH, CF_BLOCK_HEIGHT, CF_CERTIFICATES, CF_OUTCOMES, CF_CHUNKS, CF_VERSIONS, CF_HEADS, CF_METADATA);
+  static final List<String> COLUMN_FAMILIES = List.of(CF_BLOCKS, CF_BLOCK_HASH, CF_BLOCK_HEIGHT, CF_CERTIFICATES, CF_OUTCOMES,
+      CF_CHUNKS, CF_VERSIONS, CF_HEADS, CF_METADATA, CF_TERMS, CF_RESOURCE_TERMS);
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbLedgerStore.class);
   // store-owned metadata ('s') and callers' metadata ('u') never collide
@@ -218,6 +225,37 @@ public final class RocksDbLedgerStore implements LedgerStore {
   }
 
   @Override
+  public List<String> idsWithKey(final String resourceType, final String key) {
+    final byte[] prefix = StoreEncoding.keyTermKey(resourceType, key, null);
+    return scanSuffixes(prefix, 1).stream().map(s -> s.get(0)).toList();
+  }
+
+  @Override
+  public List<String> referrers(final String resourceType, final String resourceId) {
+    final byte[] prefix = StoreEncoding.referenceTermKey(resourceType, resourceId, null, null);
+    return scanSuffixes(prefix, 2).stream().map(s -> s.get(0) + "/" + s.get(1)).toList();
+  }
+
+  @Override
+  public ContentTerms terms(final String resourceType, final String resourceId) {
+    return get(CF_RESOURCE_TERMS, StoreEncoding.resourceKey(resourceType, resourceId), StoreEncoding::decodeTerms)
+        .orElse(ContentTerms.NONE);
+  }
+
+  private List<List<String>> scanSuffixes(final byte[] prefix, final int count) {
+    return whileOpen(() -> {
+      final List<List<String>> out = new ArrayList<>();
+      try (RocksIterator it = db.newIterator(cf.get(CF_TERMS))) {
+        for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+          out.add(decodeStored(CF_TERMS, it.key(), k -> StoreEncoding.suffixStrings(k, prefix.length, count)));
+        }
+        it.status();
+      }
+      return out;
+    });
+  }
+
+  @Override
   public void apply(final AppliedBlock applied) {
     final Block block = applied.block();
     synchronized (writeLock) {
@@ -265,6 +303,9 @@ public final class RocksDbLedgerStore implements LedgerStore {
     for (final Map.Entry<ByteBuffer, Long> e : heads.entrySet()) {
       batch.put(cf.get(CF_HEADS), e.getKey().array(), longKey(e.getValue()));
     }
+    for (final TermUpdate t : applied.terms()) {
+      writeTerms(batch, t);
+    }
     final Set<ContentId> seen = new HashSet<>();
     for (final Chunk c : block.chunks()) {
       if (!c.id().matches(c.dataUnsafe())) {
@@ -277,6 +318,42 @@ public final class RocksDbLedgerStore implements LedgerStore {
       }
     }
     batch.put(cf.get(CF_METADATA), HEIGHT_KEY, heightKey);
+  }
+
+  /** Replaces a resource's terms: the old ones (from resource_terms) go, the new ones come. */
+  private void writeTerms(final WriteBatch batch, final TermUpdate t) throws RocksDBException {
+    final byte[] resourceKey = StoreEncoding.resourceKey(t.resourceType(), t.resourceId());
+    final byte[] old = db.get(cf.get(CF_RESOURCE_TERMS), resourceKey);
+    if (old != null) {
+      final ContentTerms previous = decodeStored(CF_RESOURCE_TERMS, old, StoreEncoding::decodeTerms);
+      for (final String key : previous.keys()) {
+        batch.delete(cf.get(CF_TERMS), StoreEncoding.keyTermKey(t.resourceType(), key, t.resourceId()));
+      }
+      for (final String ref : previous.references()) {
+        batch.delete(cf.get(CF_TERMS), referenceKey(ref, t));
+      }
+    }
+    if (t.terms().isEmpty()) {
+      if (old != null) {
+        batch.delete(cf.get(CF_RESOURCE_TERMS), resourceKey);
+      }
+      return;
+    }
+    for (final String key : t.terms().keys()) {
+      batch.put(cf.get(CF_TERMS), StoreEncoding.keyTermKey(t.resourceType(), key, t.resourceId()), new byte[0]);
+    }
+    for (final String ref : t.terms().references()) {
+      batch.put(cf.get(CF_TERMS), referenceKey(ref, t), new byte[0]);
+    }
+    batch.put(cf.get(CF_RESOURCE_TERMS), resourceKey, StoreEncoding.encode(t.terms()));
+  }
+
+  private static byte[] referenceKey(final String target, final TermUpdate source) {
+    final int slash = target.indexOf('/');
+    if (slash <= 0 || slash == target.length() - 1) {
+      throw new StorageException("reference term '" + target + "' is not Type/id");
+    }
+    return StoreEncoding.referenceTermKey(target.substring(0, slash), target.substring(slash + 1), source.resourceType(), source.resourceId());
   }
 
   private Long storedHead(final byte[] resourceKey) {

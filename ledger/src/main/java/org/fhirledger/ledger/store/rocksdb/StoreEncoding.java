@@ -5,6 +5,7 @@ import org.fhirledger.ledger.chain.Operation;
 import org.fhirledger.ledger.codec.ByteReader;
 import org.fhirledger.ledger.codec.ByteWriter;
 import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.store.ContentTerms;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.TransactionOutcome;
 
@@ -16,6 +17,8 @@ import org.fhirledger.ledger.store.TransactionOutcome;
 final class StoreEncoding {
   static final int VERSION_VALUE_VERSION = 1;
   static final int OUTCOME_VALUE_VERSION = 1;
+  static final int TERMS_VALUE_VERSION = 1;
+  private static final int MAX_TERM = 4096;
   private static final int MAX_NAME = 256;
   private static final int MAX_REJECTION = 1 << 20;
 
@@ -38,6 +41,54 @@ final class StoreEncoding {
 
   static byte[] versionKey(final String type, final String id, final long version) {
     return new ByteWriter(24 + type.length() + id.length()).string(type).string(id).i64(version).toByteArray();
+  }
+
+  /** A condition key of a live resource: 'k', type, key, id. The first three are the lookup prefix. */
+  static byte[] keyTermKey(final String type, final String key, final String id) {
+    final ByteWriter w = new ByteWriter(48 + key.length()).u8('k').string(type).string(key);
+    return id == null ? w.toByteArray() : w.string(id).toByteArray();
+  }
+
+  /** A reference from a live resource: 'r', target type, target id, source type, source id. */
+  static byte[] referenceTermKey(final String targetType, final String targetId, final String sourceType, final String sourceId) {
+    final ByteWriter w = new ByteWriter(48 + targetId.length()).u8('r').string(targetType).string(targetId);
+    return sourceType == null ? w.toByteArray() : w.string(sourceType).string(sourceId).toByteArray();
+  }
+
+  /** The last length-prefixed strings of a term key, after its prefix. */
+  static java.util.List<String> suffixStrings(final byte[] key, final int prefixLength, final int count) {
+    final ByteReader in = new ByteReader(key, prefixLength, key.length - prefixLength);
+    final java.util.List<String> out = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(in.string(MAX_TERM));
+    }
+    in.expectEnd();
+    return out;
+  }
+
+  static byte[] encode(final ContentTerms terms) {
+    final ByteWriter out = new ByteWriter(64).u8(TERMS_VALUE_VERSION).i32(terms.keys().size());
+    terms.keys().forEach(out::string);
+    out.i32(terms.references().size());
+    terms.references().forEach(out::string);
+    return out.toByteArray();
+  }
+
+  static ContentTerms decodeTerms(final byte[] bytes) {
+    final ByteReader in = new ByteReader(bytes);
+    in.expectVersion(TERMS_VALUE_VERSION, "content terms");
+    final int nKeys = in.count(Integer.MAX_VALUE, 4);
+    final java.util.List<String> keys = new java.util.ArrayList<>(nKeys);
+    for (int i = 0; i < nKeys; i++) {
+      keys.add(in.string(MAX_TERM));
+    }
+    final int nRefs = in.count(Integer.MAX_VALUE, 4);
+    final java.util.List<String> refs = new java.util.ArrayList<>(nRefs);
+    for (int i = 0; i < nRefs; i++) {
+      refs.add(in.string(MAX_TERM));
+    }
+    in.expectEnd();
+    return new ContentTerms(keys, refs);
   }
 
   static byte[] metadataKey(final char namespace, final String key) {
