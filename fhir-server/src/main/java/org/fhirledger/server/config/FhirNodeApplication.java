@@ -2,7 +2,10 @@ package org.fhirledger.server.config;
 
 import java.io.IOException;
 import java.util.List;
+import org.fhirledger.server.dao.BundleProcessor;
 import org.fhirledger.server.dao.LedgerResourceDao;
+import org.fhirledger.server.dao.LedgerWriter;
+import org.fhirledger.server.rest.SystemProvider;
 import org.fhirledger.server.node.HospitalNode;
 import org.fhirledger.server.operations.LedgerStatusProvider;
 import org.fhirledger.server.rest.FhirLedgerServlet;
@@ -30,7 +33,10 @@ public class FhirNodeApplication {
 
   @Bean
   public LedgerResourceDao ledgerResourceDao(final HospitalNode node, final NodeProperties properties) {
-    return new LedgerResourceDao(FhirContexts.serverR4(), node.ledger(), properties.maxResourceBytes(), properties.writeTimeoutMillis());
+    final LedgerWriter writer = new LedgerWriter(FhirContexts.serverR4(), node.ledger(), properties.maxResourceBytes(),
+        properties.writeTimeoutMillis(), properties.referentialIntegrity());
+    return new LedgerResourceDao(FhirContexts.serverR4(), node.ledger(), writer, new LedgerResourceDao.WritePolicy(
+        properties.updateAsCreate(), properties.conditionalDeleteMultiple(), properties.cascadeDelete()));
   }
 
   @Bean
@@ -43,7 +49,7 @@ public class FhirNodeApplication {
       final HospitalNode node, final LedgerResourceDao dao, final TypeSearchService search, final NodeProperties properties) {
     final FhirLedgerServlet servlet = new FhirLedgerServlet(
         FhirContexts.serverR4(), dao, search,
-        List.of(new LedgerStatusProvider(node.ledger(), properties.name())),
+        List.of(new LedgerStatusProvider(node.ledger(), properties.name()), new SystemProvider(new BundleProcessor(dao))),
         List.of(new RequestSizeInterceptor(properties.maxResourceBytes())));
     final ServletRegistrationBean<FhirLedgerServlet> registration = new ServletRegistrationBean<>(servlet, "/fhir/*");
     registration.setName("fhir");

@@ -22,6 +22,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param blockWaitMillis how long a proposer waits to fill a block
  * @param roundTimeoutMillis first round timeout of I-PBFT (doubles each round)
  * @param writeTimeoutMillis how long a FHIR write waits for its block before answering 503
+ * @param referentialIntegrity refuse (422) a write that references a resource that does not exist, and (409) a
+ *     delete of a resource that others reference; decided on the ledger, per transaction, as this node asks
+ * @param updateAsCreate let PUT create a resource with the client's id when none exists
+ * @param conditionalDeleteMultiple let a conditional delete remove every match (otherwise 412 on several)
+ * @param cascadeDelete honour {@code _cascade=delete} on delete (removes what references the resource too)
  * @param configDir the folder relative paths in this configuration are resolved against (set by the CLI
  *     to the folder of node.yaml; default: the working directory)
  */
@@ -41,6 +46,10 @@ public record NodeProperties(
     @DefaultValue("" + DEFAULT_BLOCK_WAIT_MILLIS) long blockWaitMillis,
     @DefaultValue("" + DEFAULT_ROUND_TIMEOUT_MILLIS) long roundTimeoutMillis,
     @DefaultValue("" + DEFAULT_WRITE_TIMEOUT_MILLIS) long writeTimeoutMillis,
+    @DefaultValue("true") boolean referentialIntegrity,
+    @DefaultValue("true") boolean updateAsCreate,
+    @DefaultValue("false") boolean conditionalDeleteMultiple,
+    @DefaultValue("false") boolean cascadeDelete,
     @DefaultValue(".") String configDir) {
 
   public static final long DEFAULT_MAX_RESOURCE_BYTES = 16L * 1024 * 1024;

@@ -1,103 +1,235 @@
 package org.fhirledger.server.dao;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Date;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.fhirledger.ledger.chain.Condition;
 import org.fhirledger.ledger.chain.Operation;
-import org.fhirledger.ledger.chain.ResourceChange;
-import org.fhirledger.ledger.chain.Transaction;
-import org.fhirledger.ledger.dag.Dag;
-import org.fhirledger.ledger.dag.DagBuilder;
 import org.fhirledger.ledger.dag.DagReader;
+import org.fhirledger.ledger.node.BlockExecutor.Rejection;
 import org.fhirledger.ledger.node.LedgerNode;
-import org.fhirledger.ledger.node.NodeBusyException;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.TransactionOutcome;
+import org.fhirledger.server.dao.LedgerWriter.Staged;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * The one DAO behind every resource type. A write assigns id, versionId, lastUpdated and source, encodes
- * the canonical JSON once, splits it into Merkle-DAG chunks, signs a ledger transaction with the node key and
- * answers only when the block holding it is final and applied here. Reads come from this node's world
- * state and chunk store, each chunk verified against its content id.
+ * The one DAO behind every resource type. Writes go through {@link LedgerWriter} and answer only when the
+ * block holding them is final and applied here. Conditional operations resolve their criteria against this
+ * node's world state, then put that resolution on the transaction as a {@link Condition}: when the block is
+ * applied the ledger checks it again against the state left by the transactions before, on every node alike.
+ * If another hospital changed the matches in between, the write is resolved again and resubmitted, so two
+ * hospitals creating the same patient at once get one resource. Plain updates without If-Match retry a lost
+ * version race the same way (last writer wins, as the spec expects); with If-Match the loser gets 412.
+ * Reads come from this node's world state and chunk store, each chunk verified against its content id.
  */
 public final class LedgerResourceDao {
+  /** How often a write whose condition or version changed under it is resolved again before giving up. */
+  static final int MAX_ATTEMPTS = 8;
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final FhirContext fhir;
   private final LedgerNode ledger;
-  private final long maxResourceBytes;
-  private final long writeTimeoutMillis;
-  private final String source;
-  private static final DagBuilder DAG_BUILDER = new DagBuilder();
-  private final SecureRandom nonces = new SecureRandom();
+  private final LedgerWriter writer;
+  private final WritePolicy policy;
 
-  public LedgerResourceDao(final FhirContext fhir, final LedgerNode ledger, final long maxResourceBytes, final long writeTimeoutMillis) {
+  /** What this server allows beyond the plain interactions. */
+  public record WritePolicy(boolean updateCreates, boolean conditionalDeleteMultiple, boolean cascadeDelete) {
+    public static WritePolicy defaults() {
+      return new WritePolicy(true, false, false);
+    }
+  }
+
+  public LedgerResourceDao(final FhirContext fhir, final LedgerNode ledger, final LedgerWriter writer, final WritePolicy policy) {
     this.fhir = fhir;
     this.ledger = ledger;
-    this.maxResourceBytes = maxResourceBytes;
-    this.writeTimeoutMillis = writeTimeoutMillis;
-    this.source = "urn:fhirledger:node:" + ledger.publicKey().nodeIdHex();
+    this.writer = writer;
+    this.policy = policy;
+  }
+
+  public LedgerWriter writer() {
+    return writer;
   }
 
   public MethodOutcome create(final Resource resource, final String clientId) {
+    return create(resource, null, clientId);
+  }
+
+  /** Create; with {@code ifNoneExist} criteria, the existing match is returned (200) instead of a second resource. */
+  public MethodOutcome create(final Resource resource, final String ifNoneExist, final String clientId) {
     final String type = resource.fhirType();
-    final String id = UUID.randomUUID().toString();
-    return write(Operation.CREATE, type, id, 0, resource, clientId, true);
+    if (ifNoneExist == null || ifNoneExist.isBlank()) {
+      final long now = System.currentTimeMillis();
+      final Staged s = writer.stage(Operation.CREATE, type, UUID.randomUUID().toString(), 0, resource, now);
+      writer.checkReferencesLocally(List.of(s));
+      commit(List.of(s), List.of(), clientId, now, false);
+      return outcome(s, true);
+    }
+    final ConditionKeys.Criteria criteria = ConditionKeys.parse(type, ifNoneExist);
+    for (int attempt = 1; ; attempt++) {
+      final Resolution match = resolve(criteria);
+      if (match.ids().size() > 1) {
+        throw new PreconditionFailedException("If-None-Exist " + criteria.text() + " matches " + match.ids().size()
+            + " resources; it must match at most one");
+      }
+      if (match.ids().size() == 1) {
+        final Resource existing = read(type, match.ids().first());
+        final MethodOutcome found = new MethodOutcome(existing.getIdElement(), false);
+        found.setResource(existing);
+        return found;
+      }
+      final long now = System.currentTimeMillis();
+      final Staged s = writer.stage(Operation.CREATE, type, UUID.randomUUID().toString(), 0, resource.copy(), now);
+      writer.checkReferencesLocally(List.of(s));
+      final TransactionOutcome o = writer.submit(List.of(s), match.conditions(), clientId, now);
+      if (o.committed()) {
+        return outcome(s, true);
+      }
+      retryOrThrow(o, attempt, false, s.name());
+    }
   }
 
   /**
-   * Update, or create with the client's id when it does not exist yet. {@code ifMatchVersion} (from If-Match)
-   * must equal the current version or the update fails with 412.
+   * Update, or create with the client's id when it does not exist yet (if this server allows it).
+   * {@code ifMatchVersion} (from If-Match) must equal the current version or the update fails with 412.
    */
   public MethodOutcome update(final String type, final String id, final Resource resource, final Long ifMatchVersion, final String clientId) {
     checkId(id);
-    final Optional<ResourceVersion> head = store().head(type, id);
-    final long current = head.map(ResourceVersion::versionId).orElse(0L);
-    if (ifMatchVersion != null && ifMatchVersion != current) {
-      throw new PreconditionFailedException("If-Match expected version " + ifMatchVersion + " of " + type + "/" + id
-          + " but the current version is " + current);
+    for (int attempt = 1; ; attempt++) {
+      final Optional<ResourceVersion> head = store().head(type, id);
+      final long current = head.map(ResourceVersion::versionId).orElse(0L);
+      checkIfMatch(ifMatchVersion, current, type, id);
+      final boolean created = head.isEmpty() || head.get().deleted();
+      if (created && !policy.updateCreates()) {
+        throw new ResourceNotFoundException("No " + type + "/" + id + " to update, and this server does not create resources "
+            + "with client-chosen ids (fhirledger.node.update-creates=false)");
+      }
+      final long now = System.currentTimeMillis();
+      final Staged s = writer.stage(Operation.UPDATE, type, id, current, resource.copy(), now);
+      writer.checkReferencesLocally(List.of(s));
+      final TransactionOutcome o = writer.submit(List.of(s), List.of(), clientId, now);
+      if (o.committed()) {
+        return outcome(s, created);
+      }
+      retryOrThrow(o, attempt, ifMatchVersion != null, s.name());
     }
-    final boolean created = head.isEmpty() || head.get().deleted();
-    return write(Operation.UPDATE, type, id, current, resource, clientId, created);
+  }
+
+  /** Conditional update (PUT Type?criteria): create when nothing matches, update the one match, 412 on several. */
+  public MethodOutcome conditionalUpdate(
+      final String type, final String conditionalUrl, final Resource resource, final Long ifMatchVersion, final String clientId) {
+    final ConditionKeys.Criteria criteria = ConditionKeys.parse(type, conditionalUrl);
+    final String bodyId = resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : null;
+    if (criteria.id() != null) {
+      return update(type, criteria.id(), resource, ifMatchVersion, clientId);
+    }
+    for (int attempt = 1; ; attempt++) {
+      final Resolution match = resolve(criteria);
+      if (match.ids().size() > 1) {
+        throw new PreconditionFailedException(criteria.text() + " matches " + match.ids().size() + " resources; a conditional update needs one");
+      }
+      final String id = match.ids().isEmpty() ? (bodyId != null ? bodyId : UUID.randomUUID().toString()) : match.ids().first();
+      if (bodyId != null && !bodyId.equals(id)) {
+        throw new InvalidRequestException("Resource body id '" + bodyId + "' does not match " + type + "/" + id + " found by " + criteria.text());
+      }
+      checkId(id);
+      final Optional<ResourceVersion> head = store().head(type, id);
+      final long current = head.map(ResourceVersion::versionId).orElse(0L);
+      checkIfMatch(ifMatchVersion, current, type, id);
+      final long now = System.currentTimeMillis();
+      final Staged s = writer.stage(current == 0 ? Operation.CREATE : Operation.UPDATE, type, id, current, resource.copy(), now);
+      writer.checkReferencesLocally(List.of(s));
+      final TransactionOutcome o = writer.submit(List.of(s), match.conditions(), clientId, now);
+      if (o.committed()) {
+        return outcome(s, head.isEmpty() || head.get().deleted());
+      }
+      retryOrThrow(o, attempt, ifMatchVersion != null, s.name());
+    }
   }
 
   public MethodOutcome delete(final String type, final String id, final Long ifMatchVersion, final String clientId) {
-    final ResourceVersion head = store().head(type, id)
-        .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
-    if (ifMatchVersion != null && ifMatchVersion != head.versionId()) {
-      throw new PreconditionFailedException("If-Match expected version " + ifMatchVersion + " of " + type + "/" + id
-          + " but the current version is " + head.versionId());
+    return delete(type, id, ifMatchVersion, false, clientId);
+  }
+
+  /** Delete; idempotent on a deleted resource; {@code cascade} also deletes what references it (if allowed). */
+  public MethodOutcome delete(final String type, final String id, final Long ifMatchVersion, final boolean cascade, final String clientId) {
+    checkCascade(cascade);
+    for (int attempt = 1; ; attempt++) {
+      final ResourceVersion head = store().head(type, id).orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
+      checkIfMatch(ifMatchVersion, head.versionId(), type, id);
+      if (head.deleted()) {
+        // Deleting what is already deleted changes nothing and succeeds (R4 http.html#delete).
+        return deleted(type, id, head.versionId(), "already deleted");
+      }
+      final List<Staged> staged = stageDeletes(List.of(head), cascade);
+      final TransactionOutcome o = writer.submit(staged, List.of(), clientId, System.currentTimeMillis());
+      if (o.committed()) {
+        return deleted(type, id, head.versionId() + 1, staged.size() == 1 ? "deleted" : "deleted with " + (staged.size() - 1) + " referencing resources");
+      }
+      if (Rejection.of(o.rejection()).orElse(null) == Rejection.GONE && ifMatchVersion == null) {
+        continue; // deleted by someone else meanwhile: the next round answers idempotently
+      }
+      retryOrThrow(o, attempt, ifMatchVersion != null, type + "/" + id);
     }
-    if (head.deleted()) {
-      // Deleting what is already deleted changes nothing and succeeds (R4 http.html#delete).
-      final MethodOutcome outcome = new MethodOutcome(new IdType(type, id, String.valueOf(head.versionId())));
-      return outcome;
+  }
+
+  /** Conditional delete (DELETE Type?criteria): nothing to do on no match; several only if this server allows it. */
+  public MethodOutcome conditionalDelete(final String type, final String conditionalUrl, final boolean cascade, final String clientId) {
+    checkCascade(cascade);
+    final ConditionKeys.Criteria criteria = ConditionKeys.parse(type, conditionalUrl);
+    if (criteria.id() != null) {
+      return delete(type, criteria.id(), null, cascade, clientId);
     }
-    final ResourceChange change = new ResourceChange(Operation.DELETE, type, id, head.versionId() + 1, head.versionId(), null, 0);
-    final Transaction tx = sign(List.of(change), clientId, System.currentTimeMillis());
-    await(ledger.submit(tx, List.of()), type, id);
-    return new MethodOutcome(new IdType(type, id, String.valueOf(head.versionId() + 1)));
+    for (int attempt = 1; ; attempt++) {
+      final Resolution match = resolve(criteria);
+      if (match.ids().size() > 1 && !policy.conditionalDeleteMultiple()) {
+        throw new PreconditionFailedException(criteria.text() + " matches " + match.ids().size()
+            + " resources and this server deletes one at a time (fhirledger.node.conditional-delete-multiple=false)");
+      }
+      if (match.ids().isEmpty()) {
+        final MethodOutcome none = new MethodOutcome();
+        none.setOperationOutcome(info("No " + criteria.text() + " matched; nothing was deleted"));
+        return none;
+      }
+      final List<ResourceVersion> heads = new ArrayList<>();
+      for (final String id : match.ids()) {
+        heads.add(store().head(type, id).orElseThrow());
+      }
+      final List<Staged> staged = stageDeletes(heads, cascade);
+      final TransactionOutcome o = writer.submit(staged, match.conditions(), clientId, System.currentTimeMillis());
+      if (o.committed()) {
+        final MethodOutcome done = new MethodOutcome();
+        done.setOperationOutcome(info("Deleted " + staged.size() + " resource(s) matching " + criteria.text()));
+        return done;
+      }
+      retryOrThrow(o, attempt, false, criteria.text());
+    }
+  }
+
+  /** The newest version of a resource in this node's world state (deleted ones included). */
+  public Optional<ResourceVersion> head(final String type, final String id) {
+    return store().head(type, id);
   }
 
   public Resource read(final String type, final String id) {
@@ -125,61 +257,118 @@ public final class LedgerResourceDao {
     return r;
   }
 
-  private MethodOutcome write(
-      final Operation op,
-      final String type,
-      final String id,
-      final long previous,
-      final Resource resource,
-      final String clientId,
-      final boolean created) {
-    final long version = previous + 1;
-    final long now = System.currentTimeMillis();
-    resource.setId(new IdType(type, id));
-    resource.getMeta().setVersionId(String.valueOf(version));
-    resource.getMeta().setLastUpdatedElement(new InstantType(new Date(now)));
-    resource.getMeta().setSource(source);
-    final IParser parser = fhir.newJsonParser().setPrettyPrint(false);
-    final byte[] canonical = parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-    if (canonical.length > maxResourceBytes) {
-      throw new PayloadTooLargeException("Resource of " + canonical.length + " bytes is over this server's limit of " + maxResourceBytes);
+  /** What criteria match in this node's state now, and the condition that pins it for the ledger. */
+  public record Resolution(TreeSet<String> ids, List<Condition> conditions) {}
+
+  public Resolution resolve(final ConditionKeys.Criteria criteria) {
+    if (criteria.id() != null) {
+      final boolean live = store().head(criteria.resourceType(), criteria.id()).map(h -> !h.deleted()).orElse(false);
+      final TreeSet<String> ids = new TreeSet<>();
+      if (live) {
+        ids.add(criteria.id());
+      }
+      // the write's own version check pins an _id match; nothing more to tell the ledger
+      return new Resolution(ids, List.of());
     }
-    final Dag dag = DAG_BUILDER.build(canonical);
-    final ResourceChange change = new ResourceChange(op, type, id, version, previous, dag.root(), dag.size());
-    final Transaction tx = sign(List.of(change), clientId, now);
-    await(ledger.submit(tx, dag.chunks()), type, id);
-    resource.setId(new IdType(type, id, String.valueOf(version)));
-    final MethodOutcome outcome = new MethodOutcome(resource.getIdElement(), created);
-    outcome.setResource(resource);
+    TreeSet<String> ids = null;
+    for (final String key : criteria.keys()) {
+      final TreeSet<String> withKey = new TreeSet<>(store().idsWithKey(criteria.resourceType(), key));
+      if (ids == null) {
+        ids = withKey;
+      } else {
+        ids.retainAll(withKey);
+      }
+    }
+    final TreeSet<String> matched = ids == null ? new TreeSet<>() : ids;
+    return new Resolution(matched, List.of(new Condition(criteria.resourceType(), criteria.keys(), List.copyOf(matched))));
+  }
+
+  /** Deletes of the given heads, and with cascade of every live resource that references them, transitively. */
+  private List<Staged> stageDeletes(final List<ResourceVersion> heads, final boolean cascade) {
+    final Map<String, ResourceVersion> toDelete = new LinkedHashMap<>();
+    final Deque<ResourceVersion> queue = new ArrayDeque<>(heads);
+    while (!queue.isEmpty()) {
+      final ResourceVersion v = queue.poll();
+      if (toDelete.putIfAbsent(v.resourceType() + "/" + v.resourceId(), v) != null || !cascade) {
+        continue;
+      }
+      for (final String referrer : store().referrers(v.resourceType(), v.resourceId())) {
+        final int slash = referrer.indexOf('/');
+        store().head(referrer.substring(0, slash), referrer.substring(slash + 1)).filter(h -> !h.deleted()).ifPresent(queue::add);
+      }
+      if (toDelete.size() > org.fhirledger.ledger.chain.Transaction.MAX_CHANGES) {
+        throw new UnprocessableEntityException("A cascading delete of " + heads.get(0).resourceType() + "/" + heads.get(0).resourceId()
+            + " would delete more than " + org.fhirledger.ledger.chain.Transaction.MAX_CHANGES + " resources");
+      }
+    }
+    final List<Staged> staged = new ArrayList<>();
+    for (final ResourceVersion v : toDelete.values()) {
+      staged.add(writer.stageDelete(v.resourceType(), v.resourceId(), v.versionId()));
+    }
+    return staged;
+  }
+
+  private void commit(final List<Staged> staged, final List<Condition> conditions, final String clientId, final long now, final boolean ifMatch) {
+    final TransactionOutcome o = writer.submit(staged, conditions, clientId, now);
+    if (!o.committed()) {
+      throw rejected(o, ifMatch, staged.size() == 1 ? staged.get(0).name() : "the transaction");
+    }
+  }
+
+  /** Returns when the rejection is one that resolving again can cure and attempts remain; throws otherwise. */
+  private static void retryOrThrow(final TransactionOutcome o, final int attempt, final boolean ifMatch, final String what) {
+    final Rejection r = Rejection.of(o.rejection()).orElse(null);
+    final boolean curable = r == Rejection.CONDITION_CHANGED || (r == Rejection.VERSION_CONFLICT && !ifMatch);
+    if (!curable || attempt >= MAX_ATTEMPTS) {
+      throw rejected(o, ifMatch, what);
+    }
+  }
+
+  /** The HTTP answer to a write the ledger rejected. */
+  public static BaseServerResponseException rejected(final TransactionOutcome o, final boolean ifMatch, final String what) {
+    final String message = "The ledger rejected the write to " + what + " in block " + o.height() + ": " + o.rejection();
+    final Rejection r = Rejection.of(o.rejection()).orElse(null);
+    if (r == Rejection.VERSION_CONFLICT && ifMatch) {
+      return new PreconditionFailedException(message);
+    }
+    if (r == Rejection.REFERENCE_MISSING) {
+      return new UnprocessableEntityException(message);
+    }
+    return new ResourceVersionConflictException(message);
+  }
+
+  private void checkCascade(final boolean cascade) {
+    if (cascade && !policy.cascadeDelete()) {
+      throw new InvalidRequestException("_cascade=delete is not allowed on this server (fhirledger.node.cascade-delete=false)");
+    }
+  }
+
+  private static void checkIfMatch(final Long ifMatchVersion, final long current, final String type, final String id) {
+    if (ifMatchVersion != null && ifMatchVersion != current) {
+      throw new PreconditionFailedException("If-Match expected version " + ifMatchVersion + " of " + type + "/" + id
+          + " but the current version is " + current);
+    }
+  }
+
+  private static MethodOutcome outcome(final Staged s, final boolean created) {
+    final MethodOutcome outcome = new MethodOutcome(s.resource().getIdElement(), created);
+    outcome.setResource(s.resource());
     return outcome;
   }
 
-  private Transaction sign(final List<ResourceChange> changes, final String clientId, final long now) {
-    return Transaction.sign(ledger.genesis().chainId(), ledger.signer(), clientId == null ? "" : clientId, now, nonces.nextLong(), changes);
+  private static MethodOutcome deleted(final String type, final String id, final long version, final String what) {
+    final MethodOutcome outcome = new MethodOutcome(new IdType(type, id, String.valueOf(version)));
+    outcome.setOperationOutcome(info(type + "/" + id + " " + what));
+    return outcome;
   }
 
-  private void await(final java.util.concurrent.CompletableFuture<TransactionOutcome> pending, final String type, final String id) {
-    final TransactionOutcome outcome;
-    try {
-      outcome = pending.get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (final TimeoutException e) {
-      throw new ServiceUnavailableException("The ledger did not commit the write to " + type + "/" + id + " within "
-          + writeTimeoutMillis + " ms; it may still commit. Read the resource before retrying.");
-    } catch (final InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("Interrupted while waiting for the ledger");
-    } catch (final ExecutionException e) {
-      if (e.getCause() instanceof NodeBusyException busy) {
-        throw new ServiceUnavailableException(busy.getMessage());
-      }
-      throw new ServiceUnavailableException("The ledger failed the write: " + e.getCause());
-    }
-    if (!outcome.committed()) {
-      throw new ResourceVersionConflictException("The ledger rejected the write to " + type + "/" + id + ": " + outcome.rejection());
-    }
+  private static OperationOutcome info(final String text) {
+    final OperationOutcome oo = new OperationOutcome();
+    oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION).setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(text);
+    return oo;
   }
 
-  private static void checkId(final String id) {
+  static void checkId(final String id) {
     if (id == null || !FHIR_ID.matcher(id).matches()) {
       throw new InvalidRequestException("'" + id + "' is not a valid FHIR id");
     }

@@ -19,7 +19,9 @@ import org.fhirledger.ledger.node.NodeConfig;
 import org.fhirledger.ledger.p2p.tio.TioPeerTransport;
 import org.fhirledger.ledger.p2p.tio.TransportConfig;
 import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
+import org.fhirledger.server.config.FhirContexts;
 import org.fhirledger.server.config.GenesisFile;
+import org.fhirledger.server.dao.FhirTermExtractor;
 import org.fhirledger.server.config.NodeProperties;
 import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.index.IndexDataSources;
@@ -93,7 +95,8 @@ public final class HospitalNode implements AutoCloseable {
       final TioPeerTransport transport = track(opened, new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators));
       final IndexingBlockListener indexer = new IndexingBlockListener(index, store);
       final LedgerNode ledger = track(opened,
-          new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig(properties), List.of(indexer)));
+          new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig(properties), List.of(indexer),
+              new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
       indexer.catchUp();
       for (final Validator v : genesis.validators()) {
         index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());

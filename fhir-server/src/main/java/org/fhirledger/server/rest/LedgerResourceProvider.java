@@ -1,5 +1,6 @@
 package org.fhirledger.server.rest;
 
+import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.Delete;
 import ca.uhn.fhir.rest.annotation.IdParam;
@@ -48,12 +49,16 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
   }
 
   @Create
-  public MethodOutcome create(@ResourceParam final T resource, final RequestDetails request) {
-    return dao.create(resource, RequestHeaders.clientId(request));
+  public MethodOutcome create(@ResourceParam final T resource, @ConditionalUrlParam final String ifNoneExist, final RequestDetails request) {
+    return dao.create(resource, ifNoneExist, RequestHeaders.clientId(request));
   }
 
   @Update
-  public MethodOutcome update(@IdParam final IdType id, @ResourceParam final T resource, final RequestDetails request) {
+  public MethodOutcome update(
+      @IdParam final IdType id, @ResourceParam final T resource, @ConditionalUrlParam final String conditionalUrl, final RequestDetails request) {
+    if (conditionalUrl != null) {
+      return dao.conditionalUpdate(typeName, conditionalUrl, resource, RequestHeaders.ifMatchVersion(request), RequestHeaders.clientId(request));
+    }
     if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(id.getIdPart())) {
       throw new InvalidRequestException("Resource body id '" + resource.getIdElement().getIdPart()
           + "' does not match the URL id '" + id.getIdPart() + "'");
@@ -63,8 +68,18 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
   }
 
   @Delete
-  public MethodOutcome delete(@IdParam final IdType id, final RequestDetails request) {
-    return dao.delete(typeName, id.getIdPart(), RequestHeaders.ifMatchVersion(request), RequestHeaders.clientId(request));
+  public MethodOutcome delete(
+      @IdParam final IdType id, @ConditionalUrlParam(supportsMultiple = true) final String conditionalUrl, final RequestDetails request) {
+    final boolean cascade = RequestHeaders.cascadeDelete(request);
+    if (conditionalUrl != null) {
+      return dao.conditionalDelete(typeName, withoutCascade(conditionalUrl), cascade, RequestHeaders.clientId(request));
+    }
+    return dao.delete(typeName, id.getIdPart(), RequestHeaders.ifMatchVersion(request), cascade, RequestHeaders.clientId(request));
+  }
+
+  /** _cascade is an instruction to the delete, not a search criterion. */
+  private static String withoutCascade(final String conditionalUrl) {
+    return conditionalUrl.replaceAll("([?&])_cascade=[^&]*&?", "$1").replaceAll("[?&]$", "");
   }
 
   @Search

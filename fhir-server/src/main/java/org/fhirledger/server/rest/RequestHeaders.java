@@ -24,6 +24,18 @@ final class RequestHeaders {
     return Long.valueOf(m.group(1));
   }
 
+  /** Whether the client asked for a cascading delete: {@code _cascade=delete} or {@code X-Cascade: delete} (as HAPI JPA). */
+  static boolean cascadeDelete(final RequestDetails request) {
+    final String[] param = request.getParameters().get("_cascade");
+    if (param != null && param.length > 0) {
+      if (!"delete".equals(param[0])) {
+        throw new InvalidRequestException("_cascade supports only 'delete', got '" + param[0] + "'");
+      }
+      return true;
+    }
+    return "delete".equalsIgnoreCase(request.getHeader("X-Cascade"));
+  }
+
   /** Who asked, as far as this server knows it; recorded on the chain with the write. */
   static String clientId(final RequestDetails request) {
     final String user = request.getHeader("X-Client-Id");

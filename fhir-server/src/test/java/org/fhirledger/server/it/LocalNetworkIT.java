@@ -208,7 +208,7 @@ class LocalNetworkIT {
       default -> {
         final Condition c = new Condition();
         c.getCode().setText("Condition " + i);
-        c.setSubject(new Reference("Patient/example-" + i));
+        c.setSubject(new Reference().setDisplay("Patient " + i));
         yield c;
       }
     };

@@ -1,0 +1,161 @@
+package org.fhirledger.server.dao;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.fhirledger.ledger.chain.Chunk;
+import org.fhirledger.ledger.chain.Condition;
+import org.fhirledger.ledger.chain.Operation;
+import org.fhirledger.ledger.chain.ResourceChange;
+import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.dag.Dag;
+import org.fhirledger.ledger.dag.DagBuilder;
+import org.fhirledger.ledger.node.LedgerNode;
+import org.fhirledger.ledger.node.NodeBusyException;
+import org.fhirledger.ledger.store.ContentTerms;
+import org.fhirledger.ledger.store.LedgerStore;
+import org.fhirledger.ledger.store.TransactionOutcome;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Turns staged resource writes into one signed ledger transaction and waits for its outcome. Staging sets the
+ * server-owned parts of a resource (id, versionId, lastUpdated, source), encodes the canonical JSON once and
+ * builds its Merkle-DAG. Before anything is proposed, references are checked against this node's state so that
+ * an obviously dangling one answers 422 at once; the ledger decides again, for good, when the block is applied.
+ */
+public final class LedgerWriter {
+  private static final DagBuilder DAG_BUILDER = new DagBuilder();
+
+  private final FhirContext fhir;
+  private final LedgerNode ledger;
+  private final long maxResourceBytes;
+  private final long writeTimeoutMillis;
+  private final boolean referentialIntegrity;
+  private final FhirTermExtractor terms;
+  private final String source;
+  private final SecureRandom nonces = new SecureRandom();
+
+  /** One resource change ready to be signed, with its chunks and the resource as it will be stored. */
+  public record Staged(ResourceChange change, List<Chunk> chunks, Resource resource, byte[] canonical) {
+    public String name() {
+      return change.resourceType() + "/" + change.resourceId();
+    }
+  }
+
+  public LedgerWriter(
+      final FhirContext fhir, final LedgerNode ledger, final long maxResourceBytes, final long writeTimeoutMillis, final boolean referentialIntegrity) {
+    this.fhir = fhir;
+    this.ledger = ledger;
+    this.maxResourceBytes = maxResourceBytes;
+    this.writeTimeoutMillis = writeTimeoutMillis;
+    this.referentialIntegrity = referentialIntegrity;
+    this.terms = new FhirTermExtractor(fhir.getResourceTypes());
+    this.source = "urn:fhirledger:node:" + ledger.publicKey().nodeIdHex();
+  }
+
+  public boolean referentialIntegrity() {
+    return referentialIntegrity;
+  }
+
+  public Staged stage(final Operation op, final String type, final String id, final long previous, final Resource resource, final long now) {
+    final long version = previous + 1;
+    resource.setId(new IdType(type, id));
+    resource.getMeta().setVersionId(String.valueOf(version));
+    resource.getMeta().setLastUpdatedElement(new InstantType(new Date(now)));
+    resource.getMeta().setSource(source);
+    final byte[] canonical = fhir.newJsonParser().setPrettyPrint(false).encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+    if (canonical.length > maxResourceBytes) {
+      throw new PayloadTooLargeException("Resource of " + canonical.length + " bytes is over this server's limit of " + maxResourceBytes);
+    }
+    final Dag dag = DAG_BUILDER.build(canonical);
+    final ResourceChange change = new ResourceChange(op, type, id, version, previous, dag.root(), dag.size());
+    resource.setId(new IdType(type, id, String.valueOf(version)));
+    return new Staged(change, dag.chunks(), resource, canonical);
+  }
+
+  public Staged stageDelete(final String type, final String id, final long previous) {
+    return new Staged(new ResourceChange(Operation.DELETE, type, id, previous + 1, previous, null, 0), List.of(), null, null);
+  }
+
+  /** The references a staged resource makes ({@code Type/id}), as the ledger will see them. */
+  public ContentTerms termsOf(final Staged staged) {
+    return staged.canonical() == null ? ContentTerms.NONE : terms.extract(staged.change().resourceType(), staged.canonical());
+  }
+
+  /**
+   * Fails fast with 422 when a staged resource points at a resource that is neither live here nor written by
+   * the same transaction. Advisory: the ledger's check at commit time is the one that counts.
+   */
+  public void checkReferencesLocally(final List<Staged> staged) {
+    if (!referentialIntegrity) {
+      return;
+    }
+    final Set<String> written = new HashSet<>();
+    for (final Staged s : staged) {
+      if (s.change().operation() != Operation.DELETE) {
+        written.add(s.name());
+      }
+    }
+    for (final Staged s : staged) {
+      for (final String target : termsOf(s).references()) {
+        if (written.contains(target)) {
+          continue;
+        }
+        final int slash = target.indexOf('/');
+        final boolean live = store().head(target.substring(0, slash), target.substring(slash + 1)).map(h -> !h.deleted()).orElse(false);
+        if (!live) {
+          throw new UnprocessableEntityException(s.name() + " references " + target + ", which does not exist on this ledger "
+              + "(referential integrity is on for this server)");
+        }
+      }
+    }
+  }
+
+  /** Signs the changes as one transaction, submits it and waits until its block is applied here. */
+  public TransactionOutcome submit(final List<Staged> staged, final List<Condition> conditions, final String clientId, final long now) {
+    final List<ResourceChange> changes = new ArrayList<>(staged.size());
+    final List<Chunk> chunks = new ArrayList<>();
+    for (final Staged s : staged) {
+      changes.add(s.change());
+      chunks.addAll(s.chunks());
+    }
+    final int flags = referentialIntegrity ? Transaction.FLAG_REFERENTIAL_INTEGRITY : 0;
+    final Transaction tx = Transaction.sign(ledger.genesis().chainId(), ledger.signer(), clientId == null ? "" : clientId, now,
+        nonces.nextLong(), changes, flags, conditions);
+    return await(ledger.submit(tx, chunks), staged.size() == 1 ? staged.get(0).name() : staged.size() + " resources");
+  }
+
+  private TransactionOutcome await(final CompletableFuture<TransactionOutcome> pending, final String what) {
+    try {
+      return pending.get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (final TimeoutException e) {
+      throw new ServiceUnavailableException("The ledger did not commit the write to " + what + " within "
+          + writeTimeoutMillis + " ms; it may still commit. Read the resource before retrying.");
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException("Interrupted while waiting for the ledger");
+    } catch (final ExecutionException e) {
+      if (e.getCause() instanceof NodeBusyException busy) {
+        throw new ServiceUnavailableException(busy.getMessage());
+      }
+      throw new ServiceUnavailableException("The ledger failed the write: " + e.getCause());
+    }
+  }
+
+  private LedgerStore store() {
+    return ledger.store();
+  }
+}

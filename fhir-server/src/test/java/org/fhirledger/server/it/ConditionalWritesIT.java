@@ -1,0 +1,331 @@
+package org.fhirledger.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.fhirledger.ledger.store.LedgerStore;
+import org.fhirledger.ledger.store.ResourceVersion;
+import org.fhirledger.server.cli.LocalNetwork;
+import org.fhirledger.server.config.FhirContexts;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Conditional operations, referential integrity and Bundles against a 4-hospital network, through HAPI's
+ * generic client. The races that FHIR servers' issue trackers are full of (duplicate conditional creates,
+ * lost updates) are run here with concurrent clients at different hospitals: the ledger decides them once,
+ * the same way on every node.
+ */
+class ConditionalWritesIT {
+  private static final FhirContext FHIR = FhirContexts.r4();
+  private static final String SYSTEM = "urn:oid:2.16.840.1.113883.4.642.99";
+  @TempDir
+  static Path dir;
+  private static LocalNetwork network;
+  private static ExecutorService clients;
+
+  @BeforeAll
+  static void startNetwork() throws Exception {
+    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+    FHIR.getRestfulClientFactory().setPoolMaxTotal(200);
+    FHIR.getRestfulClientFactory().setPoolMaxPerRoute(100);
+    network = LocalNetwork.start(dir, 4, 0, Map.of("fhirledger.node.cascade-delete", "true"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> network.nodes().stream()
+        .allMatch(n -> n.node().ledger().status().connectedPeers() == 3));
+    clients = Executors.newFixedThreadPool(50);
+  }
+
+  @AfterAll
+  static void stopNetwork() {
+    if (clients != null) {
+      clients.shutdownNow();
+    }
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  private static IGenericClient client(final int node) {
+    return FHIR.newRestfulGenericClient(network.node(node).fhirBaseUrl());
+  }
+
+  private static List<LedgerStore> stores() {
+    return network.nodes().stream().map(n -> n.node().ledger().store()).toList();
+  }
+
+  private static void awaitAllAtHeightOf(final int node) {
+    final long height = network.node(node).node().ledger().store().height();
+    await().atMost(Duration.ofSeconds(30)).until(() -> stores().stream().allMatch(s -> s.height() >= height));
+  }
+
+  private static Patient patient(final String mrn) {
+    final Patient p = new Patient();
+    p.addIdentifier().setSystem(SYSTEM).setValue(mrn);
+    p.addName().setFamily("Cond-" + mrn);
+    return p;
+  }
+
+  private static String criteria(final String mrn) {
+    return "Patient?identifier=" + SYSTEM + "|" + mrn;
+  }
+
+  @Test
+  void aConditionalCreateReturnsTheExistingResourceAtAnyHospital() {
+    final MethodOutcome first = client(0).create().resource(patient("cc-1")).conditionalByUrl(criteria("cc-1")).execute();
+    assertThat(first.getCreated()).isTrue();
+    awaitAllAtHeightOf(0);
+    final MethodOutcome second = client(2).create().resource(patient("cc-1")).conditionalByUrl(criteria("cc-1")).execute();
+    assertThat(second.getCreated()).isNotEqualTo(Boolean.TRUE);
+    assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+  }
+
+  @Test
+  void fiftyConcurrentConditionalCreatesAtFourHospitalsGiveExactlyOnePatient() throws Exception {
+    final CountDownLatch start = new CountDownLatch(1);
+    final List<Future<MethodOutcome>> results = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      final int node = i % 4;
+      results.add(clients.submit(() -> {
+        start.await();
+        return client(node).create().resource(patient("race-1")).conditionalByUrl(criteria("race-1")).execute();
+      }));
+    }
+    start.countDown();
+    final Set<String> ids = new HashSet<>();
+    int created = 0;
+    for (final Future<MethodOutcome> r : results) {
+      final MethodOutcome o = r.get(120, TimeUnit.SECONDS);
+      ids.add(o.getId().getIdPart());
+      created += Boolean.TRUE.equals(o.getCreated()) ? 1 : 0;
+    }
+    assertThat(ids).as("every client is told about the same patient").hasSize(1);
+    assertThat(created).as("exactly one client created it").isEqualTo(1);
+    for (int n = 0; n < 4; n++) {
+      awaitAllAtHeightOf(n);
+    }
+    for (final LedgerStore s : stores()) {
+      assertThat(s.idsWithKey("Patient", "identifier=" + SYSTEM + "|race-1")).containsExactlyElementsOf(ids);
+    }
+    FhirAssertions.assertIdenticalCertifiedChains(network.node(0).node().genesis(), stores());
+  }
+
+  @Test
+  void fiftyConcurrentIfMatchUpdatesHaveOneWinnerPerVersionAndLoseNoWrite() throws Exception {
+    final IdType id = (IdType) client(0).create().resource(patient("im-1")).execute().getId().toUnqualifiedVersionless();
+    awaitAllAtHeightOf(0);
+    final CountDownLatch start = new CountDownLatch(1);
+    final Map<String, Integer> winnerOfVersion = new ConcurrentHashMap<>();
+    final List<Future<Integer>> results = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      final int clientNo = i;
+      results.add(clients.submit(() -> {
+        start.await();
+        final IGenericClient c = client(clientNo % 4);
+        int refused = 0;
+        while (true) {
+          final Patient current = c.read().resource(Patient.class).withId(id.getIdPart()).execute();
+          current.getNameFirstRep().addGiven("c" + clientNo);
+          try {
+            final MethodOutcome o = c.update().resource(current).withId(current.getIdElement()) // carries If-Match
+                .execute();
+            final Integer previous = winnerOfVersion.putIfAbsent(o.getId().getVersionIdPart(), clientNo);
+            assertThat(previous).as("two clients told they wrote version %s", o.getId().getVersionIdPart()).isNull();
+            return refused;
+          } catch (final PreconditionFailedException | ResourceVersionConflictException e) {
+            refused++; // someone else won this version: read again, as a client must
+          }
+        }
+      }));
+    }
+    start.countDown();
+    int refusals = 0;
+    for (final Future<Integer> r : results) {
+      refusals += r.get(180, TimeUnit.SECONDS);
+    }
+    assertThat(refusals).as("stale If-Match writes were refused").isPositive();
+    assertThat(winnerOfVersion).hasSize(50).containsOnlyKeys(versions(2, 51));
+    for (int n = 0; n < 4; n++) {
+      awaitAllAtHeightOf(n);
+    }
+    for (int n = 0; n < 4; n++) {
+      final Patient last = client(n).read().resource(Patient.class).withId(id.getIdPart()).execute();
+      assertThat(last.getMeta().getVersionId()).isEqualTo("51");
+      assertThat(last.getNameFirstRep().getGiven()).as("no write lost").hasSize(50);
+    }
+  }
+
+  private static List<String> versions(final int from, final int to) {
+    final List<String> v = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      v.add(String.valueOf(i));
+    }
+    return v;
+  }
+
+  @Test
+  void aConditionalUpdateCreatesUpdatesOrRefusesByTheNumberOfMatches() {
+    final MethodOutcome created = client(1).update().resource(patient("cu-1")).conditionalByUrl(criteria("cu-1")).execute();
+    assertThat(created.getCreated()).isTrue();
+    final Patient changed = patient("cu-1");
+    changed.setActive(true);
+    final MethodOutcome updated = client(1).update().resource(changed).conditionalByUrl(criteria("cu-1")).execute();
+    assertThat(updated.getId().getIdPart()).isEqualTo(created.getId().getIdPart());
+    assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
+    client(1).create().resource(patient("cu-2")).execute();
+    client(1).create().resource(patient("cu-2")).execute();
+    assertThatThrownBy(() -> client(1).update().resource(patient("cu-2")).conditionalByUrl(criteria("cu-2")).execute())
+        .isInstanceOf(PreconditionFailedException.class);
+  }
+
+  @Test
+  void aConditionalDeleteRemovesOneMatchAndRefusesSeveral() {
+    final IdType id = (IdType) client(3).create().resource(patient("cd-1")).execute().getId();
+    client(3).delete().resourceConditionalByUrl(criteria("cd-1")).execute();
+    assertThatThrownBy(() -> client(3).read().resource(Patient.class).withId(id.getIdPart()).execute())
+        .isInstanceOf(ResourceGoneException.class);
+    // nothing matches any more: nothing to do, and no error
+    client(3).delete().resourceConditionalByUrl(criteria("cd-1")).execute();
+    client(3).create().resource(patient("cd-2")).execute();
+    client(3).create().resource(patient("cd-2")).execute();
+    assertThatThrownBy(() -> client(3).delete().resourceConditionalByUrl(criteria("cd-2")).execute())
+        .isInstanceOf(PreconditionFailedException.class);
+  }
+
+  @Test
+  void referencesMustPointAtLiveResourcesAndReferencedResourcesCannotBeDeletedWithoutCascade() {
+    final Observation dangling = observationOf("Patient/does-not-exist");
+    assertThatThrownBy(() -> client(0).create().resource(dangling).execute()).isInstanceOf(UnprocessableEntityException.class);
+
+    final IdType patient = (IdType) client(0).create().resource(patient("ri-1")).execute().getId().toUnqualifiedVersionless();
+    final IdType obs = (IdType) client(0).create().resource(observationOf(patient.getValue())).execute().getId().toUnqualifiedVersionless();
+    assertThatThrownBy(() -> client(0).delete().resourceById(patient).execute()).isInstanceOf(ResourceVersionConflictException.class);
+
+    client(0).delete().resourceById(patient).withAdditionalHeader("X-Cascade", "delete").execute();
+    assertThatThrownBy(() -> client(0).read().resource(Observation.class).withId(obs.getIdPart()).execute())
+        .isInstanceOf(ResourceGoneException.class);
+    assertThatThrownBy(() -> client(0).read().resource(Patient.class).withId(patient.getIdPart()).execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
+  private static Observation observationOf(final String subject) {
+    final Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().setText("weight");
+    o.setSubject(new Reference(subject));
+    return o;
+  }
+
+  @Test
+  void aTransactionResolvesItsFullUrlsAndCommitsInOneBlockOrNotAtAll() {
+    final Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    final Patient p = patient("tx-1");
+    tx.addEntry().setFullUrl("urn:uuid:0b1c6a1e-0000-4000-8000-000000000001").setResource(p)
+        .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient").setIfNoneExist("identifier=" + SYSTEM + "|tx-1");
+    tx.addEntry().setResource(observationOf("urn:uuid:0b1c6a1e-0000-4000-8000-000000000001"))
+        .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+    final Bundle response = client(2).transaction().withBundle(tx).execute();
+    assertThat(response.getType()).isEqualTo(Bundle.BundleType.TRANSACTIONRESPONSE);
+    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("201 Created", "201 Created");
+    final String patientId = new IdType(response.getEntry().get(0).getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+    final IdType obsId = new IdType(response.getEntry().get(1).getResponse().getLocation());
+    final Observation stored = client(2).read().resource(Observation.class).withId(obsId.getIdPart()).execute();
+    assertThat(stored.getSubject().getReference()).isEqualTo(patientId);
+    final LedgerStore store = network.node(2).node().ledger().store();
+    final ResourceVersion pv = store.head("Patient", new IdType(patientId).getIdPart()).orElseThrow();
+    final ResourceVersion ov = store.head("Observation", obsId.getIdPart()).orElseThrow();
+    assertThat(pv.txHash()).as("one ledger transaction").isEqualTo(ov.txHash());
+
+    // the same Bundle again: the conditional create finds its patient, the observation is new
+    final Bundle again = client(2).transaction().withBundle(tx).execute();
+    assertThat(again.getEntry().get(0).getResponse().getStatus()).isEqualTo("200 OK");
+    assertThat(again.getEntry().get(0).getResponse().getLocation()).startsWith(patientId + "/");
+
+    // a stale If-Match in one entry fails the whole transaction: the new patient in it is not written
+    final Bundle failing = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    failing.addEntry().setResource(patient("tx-2")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    final Patient stale = patient("tx-1");
+    stale.setId(patientId);
+    failing.addEntry().setResource(stale).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(patientId).setIfMatch("W/\"7\"");
+    assertThatThrownBy(() -> client(2).transaction().withBundle(failing).execute())
+        .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("entry 1");
+    assertThat(store.idsWithKey("Patient", "identifier=" + SYSTEM + "|tx-2")).isEmpty();
+  }
+
+  @Test
+  void aBatchAnswersEachEntryOnItsOwn() {
+    final Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+    batch.addEntry().setResource(patient("b-1")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    batch.addEntry().setResource(observationOf("Patient/nobody")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+    batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/nobody");
+    final Bundle response = client(1).transaction().withBundle(batch).execute();
+    assertThat(response.getType()).isEqualTo(Bundle.BundleType.BATCHRESPONSE);
+    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3)).containsExactly("201", "422", "404");
+    assertThat(response.getEntry().get(1).getResponse().getOutcome()).isNotNull();
+  }
+
+  @Test
+  void aSyntheaPatientLoadsAsOneTransactionAfterItsPractitionersAndHospitals() throws IOException {
+    for (final String batch : List.of("practitioner-batch.json", "hospital-batch.json")) {
+      final Bundle response = client(3).transaction().withBundle(load(batch)).execute();
+      assertThat(response.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).matches("20[01].*"));
+    }
+    final Bundle patient = load("patient-bundle.json");
+    final Bundle response = client(3).transaction().withBundle(patient).execute();
+    assertThat(response.getEntry()).hasSize(patient.getEntry().size())
+        .allSatisfy(e -> assertThat(e.getResponse().getStatus()).isEqualTo("201 Created"));
+    final LedgerStore store = network.node(3).node().ledger().store();
+    final Set<Object> txs = new HashSet<>();
+    for (final BundleEntryComponent e : response.getEntry()) {
+      final IdType id = new IdType(e.getResponse().getLocation());
+      txs.add(store.head(id.getResourceType(), id.getIdPart()).orElseThrow().txHash());
+    }
+    assertThat(txs).as("all %d resources in one ledger transaction", response.getEntry().size()).hasSize(1);
+    awaitAllAtHeightOf(3);
+    final IdType encounter = response.getEntry().stream().map(e -> new IdType(e.getResponse().getLocation()))
+        .filter(id -> id.getResourceType().equals("Encounter")).findFirst().orElseThrow();
+    final org.hl7.fhir.r4.model.Encounter read = client(0).read().resource(org.hl7.fhir.r4.model.Encounter.class)
+        .withId(encounter.getIdPart()).execute();
+    assertThat(read.getSubject().getReference()).startsWith("Patient/");
+    assertThat(read.getParticipantFirstRep().getIndividual().getReference()).as("conditional reference resolved").matches("Practitioner/[-0-9a-f]+");
+  }
+
+  private static Bundle load(final String name) throws IOException {
+    try (InputStream in = ConditionalWritesIT.class.getResourceAsStream("/synthea/" + name)) {
+      return FHIR.newJsonParser().parseResource(Bundle.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+}
