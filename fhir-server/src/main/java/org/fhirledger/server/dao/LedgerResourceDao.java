@@ -47,6 +47,8 @@ import org.hl7.fhir.r4.model.Resource;
 public final class LedgerResourceDao {
   /** How often a write whose condition or version changed under it is resolved again before giving up. */
   static final int MAX_ATTEMPTS = 8;
+  /** How long a write naming a version this node has not applied yet waits for it (a peer is a block ahead). */
+  static final long CATCH_UP_WAIT_MILLIS = 2_000;
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final FhirContext fhir;
@@ -116,6 +118,7 @@ public final class LedgerResourceDao {
    */
   public MethodOutcome update(final String type, final String id, final Resource resource, final Long ifMatchVersion, final String clientId) {
     checkId(id);
+    awaitVersionSeenElsewhere(type, id, ifMatchVersion);
     for (int attempt = 1; ; attempt++) {
       final Optional<ResourceVersion> head = store().head(type, id);
       final long current = head.map(ResourceVersion::versionId).orElse(0L);
@@ -175,6 +178,7 @@ public final class LedgerResourceDao {
   /** Delete; idempotent on a deleted resource; {@code cascade} also deletes what references it (if allowed). */
   public MethodOutcome delete(final String type, final String id, final Long ifMatchVersion, final boolean cascade, final String clientId) {
     checkCascade(cascade);
+    awaitVersionSeenElsewhere(type, id, ifMatchVersion);
     for (int attempt = 1; ; attempt++) {
       final ResourceVersion head = store().head(type, id).orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
       checkIfMatch(ifMatchVersion, head.versionId(), type, id);
@@ -340,6 +344,21 @@ public final class LedgerResourceDao {
   private void checkCascade(final boolean cascade) {
     if (cascade && !policy.cascadeDelete()) {
       throw new InvalidRequestException("_cascade=delete is not allowed on this server (fhirledger.node.cascade-delete=false)");
+    }
+  }
+
+  /**
+   * A client that names a version this node has not applied yet saw it at another hospital, a block ahead of
+   * us: wait (briefly, bounded) for this node to apply that block rather than answer 412 for a version that is
+   * in fact current.
+   */
+  private void awaitVersionSeenElsewhere(final String type, final String id, final Long ifMatchVersion) {
+    if (ifMatchVersion == null) {
+      return;
+    }
+    final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CATCH_UP_WAIT_MILLIS);
+    while (store().head(type, id).map(ResourceVersion::versionId).orElse(0L) < ifMatchVersion && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2));
     }
   }
 

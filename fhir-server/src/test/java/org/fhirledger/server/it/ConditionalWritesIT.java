@@ -197,6 +197,18 @@ class ConditionalWritesIT {
   }
 
   @Test
+  void anIfMatchUpdateAtAnotherHospitalRightAfterAWriteWaitsForThatVersionInsteadOfRefusingIt() {
+    for (int i = 0; i < 10; i++) {
+      final MethodOutcome created = client(i % 4).create().resource(patient("next-" + i)).execute();
+      final Patient next = patient("next-" + i);
+      next.setId(created.getId()); // versioned id: the client sends If-Match W/"1" at once, at another hospital
+      next.setActive(true);
+      final MethodOutcome updated = client((i + 1) % 4).update().resource(next).withId(created.getId()).execute();
+      assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
+    }
+  }
+
+  @Test
   void aConditionalUpdateCreatesUpdatesOrRefusesByTheNumberOfMatches() {
     final MethodOutcome created = client(1).update().resource(patient("cu-1")).conditionalByUrl(criteria("cu-1")).execute();
     assertThat(created.getCreated()).isTrue();
