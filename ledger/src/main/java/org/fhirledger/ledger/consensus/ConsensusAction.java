@@ -8,6 +8,12 @@ import org.fhirledger.ledger.crypto.PublicKey;
 
 /** What the state machine asks the shell to do, in order. */
 public sealed interface ConsensusAction {
+  /**
+   * Write the journal durably (synced) before performing the actions after this one: it always precedes the
+   * broadcast of the vote that changed it, so a vote is on disk before any peer can see it.
+   */
+  record PersistVotes(VoteJournal journal, boolean lockChanged) implements ConsensusAction {}
+
   /** Send a signed message to every other validator. The sender also handles its own message (no echo). */
   record Broadcast(ConsensusMessage message) implements ConsensusAction {}
 

@@ -23,6 +23,7 @@ import org.fhirledger.ledger.chain.Transaction;
 import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.codec.DecodingException;
 import org.fhirledger.ledger.consensus.ConsensusAction;
+import org.fhirledger.ledger.consensus.VoteJournal;
 import org.fhirledger.ledger.consensus.ConsensusEvent;
 import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
 import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * timers and client submissions, so the state machine needs no locks and sees events in one order.
  */
 public final class LedgerNode implements AutoCloseable {
+  /** Where this validator's votes and lock at the current height are kept (see {@link VoteJournal}). */
+  static final String VOTE_JOURNAL_KEY = "ipbft-vote-journal";
+  static final String VOTE_LOCK_KEY = "ipbft-vote-lock";
   private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
   private static final int MEMPOOL_CAPACITY = 200_000;
 
@@ -118,7 +122,9 @@ public final class LedgerNode implements AutoCloseable {
     consensus = new IpbftStateMachine(genesis.chainId(), signer, verifier, h -> validators, this::createBlock, blockValidator, config.consensus());
     updateStatus();
     transport.start(new Listener());
-    submitEvent(() -> perform(consensus.start(store.height(), store.blockHash(store.height()).orElseThrow())));
+    final VoteJournal votes = store.metadata(VOTE_JOURNAL_KEY).map(VoteJournal::decode).orElse(null);
+    final VoteJournal saved = votes == null ? null : store.metadata(VOTE_LOCK_KEY).map(votes::withLockFrom).orElse(votes);
+    submitEvent(() -> perform(consensus.start(store.height(), store.blockHash(store.height()).orElseThrow(), saved)));
     final long interval = config.statusInterval().toMillis();
     timers.scheduleWithFixedDelay(() -> submitEvent(this::broadcastStatus), interval, interval, TimeUnit.MILLISECONDS);
     LOG.info("ledger node started node={} height={} validators={}", signer.publicKey().toShortHex(), store.height(), validators.size());
@@ -267,7 +273,13 @@ public final class LedgerNode implements AutoCloseable {
 
   private void perform(final List<ConsensusAction> actions) {
     for (final ConsensusAction action : actions) {
-      if (action instanceof ConsensusAction.Broadcast b) {
+      if (action instanceof ConsensusAction.PersistVotes v) {
+        // synced before the vote that changed it leaves this node (the broadcast is a later action)
+        if (v.lockChanged()) {
+          store.putMetadata(VOTE_LOCK_KEY, v.journal().lock().encode(v.journal().height()));
+        }
+        store.putMetadata(VOTE_JOURNAL_KEY, v.journal().encode());
+      } else if (action instanceof ConsensusAction.Broadcast b) {
         transport.broadcast(new NodeMessage.ConsensusPayload(ConsensusCodec.encode(b.message())).encode());
       } else if (action instanceof ConsensusAction.SendTo s) {
         transport.send(s.peer(), new NodeMessage.ConsensusPayload(ConsensusCodec.encode(s.message())).encode());

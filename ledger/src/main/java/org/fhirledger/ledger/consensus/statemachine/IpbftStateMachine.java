@@ -16,6 +16,7 @@ import org.fhirledger.ledger.chain.CommitSeal;
 import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.consensus.BlockSource;
 import org.fhirledger.ledger.consensus.BlockValidator;
+import org.fhirledger.ledger.consensus.VoteJournal;
 import org.fhirledger.ledger.consensus.ConsensusAction;
 import org.fhirledger.ledger.consensus.ConsensusConfig;
 import org.fhirledger.ledger.consensus.ConsensusEvent;
@@ -54,7 +55,9 @@ public final class IpbftStateMachine {
   private int round;
   private boolean active;
   private int lockedRound = -1;
-  private Block lockedBlock;
+  private Hash32 lockedHash;
+  private VoteJournal journal = VoteJournal.empty(0);
+  private boolean lockChanged;
   private int validRound = -1;
   private Block validBlock;
   private List<Prepare> validCertificate = List.of();
@@ -88,9 +91,51 @@ public final class IpbftStateMachine {
 
   /** Begins at the height after the last final block. */
   public List<ConsensusAction> start(final long lastHeight, final Hash32 lastBlockHash) {
+    return start(lastHeight, lastBlockHash, null);
+  }
+
+  /**
+   * Begins at the height after the last final block, restoring what this validator signed there before a
+   * crash (a journal of another height is stale and ignored): its votes are re-signed (Ed25519 is
+   * deterministic, so they are the same bytes), its lock is back, and it resumes at the highest round it voted in.
+   */
+  public List<ConsensusAction> start(final long lastHeight, final Hash32 lastBlockHash, final VoteJournal saved) {
     out = new ArrayList<>();
     enterHeight(lastHeight + 1, lastBlockHash);
+    if (saved != null && saved.height() == height) {
+      restore(saved);
+    }
     return out;
+  }
+
+  private void restore(final VoteJournal saved) {
+    journal = saved;
+    lockedRound = saved.lockedRound();
+    lockedHash = saved.lockedHash();
+    if (saved.lock() != null) {
+      final VoteJournal.Lock lock = saved.lock();
+      validRound = lock.round();
+      validBlock = lock.block();
+      validCertificate = lock.certificate();
+      knownBlocks.put(lock.block().hash(), lock.block());
+      acceptedBlocks.add(lock.block().hash());
+    }
+    int highest = 0;
+    for (final VoteJournal.Vote v : saved.votes()) {
+      final RoundState rs = roundState(v.round());
+      if (v.kind() == VoteJournal.Kind.PROPOSE) {
+        rs.proposed = true;
+      } else if (v.kind() == VoteJournal.Kind.PREPARE) {
+        rs.sentPrepare = true;
+        rs.prepares.put(signer.publicKey(), Prepare.create(signer, chainId, height, v.round(), v.blockHash()));
+      } else {
+        rs.sentCommit = true;
+        rs.commits.put(signer.publicKey(), Commit.create(signer, chainId, height, v.round(), v.blockHash()));
+      }
+      highest = Math.max(highest, v.round());
+    }
+    round = highest;
+    highestRoundSeen.merge(signer.publicKey(), highest, Math::max);
   }
 
   public List<ConsensusAction> handle(final ConsensusEvent event) {
@@ -270,7 +315,7 @@ public final class IpbftStateMachine {
     final Proposal p = rs.proposal;
     final Hash32 hash = p.block().hash();
     // The lock rule: prepare another block only with a quorum of PREPAREs for it from a round at or above the lock.
-    final boolean free = lockedRound < 0 || lockedBlock.hash().equals(hash) || p.validRound() >= lockedRound;
+    final boolean free = lockedRound < 0 || lockedHash.equals(hash) || p.validRound() >= lockedRound;
     if (!free) {
       return;
     }
@@ -289,10 +334,12 @@ public final class IpbftStateMachine {
       return;
     }
     lockedRound = round;
-    lockedBlock = block;
+    lockedHash = block.hash();
     validRound = round;
     validBlock = block;
     validCertificate = List.copyOf(matching);
+    journal = journal.locked(new VoteJournal.Lock(round, block, validCertificate));
+    lockChanged = true;
     rs.sentCommit = true;
     send(Commit.create(signer, chainId, height, round, block.hash()));
   }
@@ -409,7 +456,8 @@ public final class IpbftStateMachine {
     round = 0;
     active = false;
     lockedRound = -1;
-    lockedBlock = null;
+    lockedHash = null;
+    journal = VoteJournal.empty(h);
     validRound = -1;
     validBlock = null;
     validCertificate = List.of();
@@ -434,6 +482,15 @@ public final class IpbftStateMachine {
   // ---- helpers ----
 
   private void send(final ConsensusMessage m) {
+    final VoteJournal.Vote vote = m instanceof Proposal p ? new VoteJournal.Vote(m.round(), VoteJournal.Kind.PROPOSE, p.block().hash())
+        : m instanceof Prepare p ? new VoteJournal.Vote(m.round(), VoteJournal.Kind.PREPARE, p.blockHash())
+        : m instanceof Commit c ? new VoteJournal.Vote(m.round(), VoteJournal.Kind.COMMIT, c.blockHash())
+        : null;
+    if (vote != null) {
+      journal = journal.with(vote);
+      out.add(new ConsensusAction.PersistVotes(journal, lockChanged));
+      lockChanged = false;
+    }
     out.add(new ConsensusAction.Broadcast(m));
     onMessage(m, true);
   }

@@ -19,6 +19,9 @@ import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.consensus.ConsensusAction;
 import org.fhirledger.ledger.consensus.ConsensusConfig;
 import org.fhirledger.ledger.consensus.ConsensusEvent;
+import org.fhirledger.ledger.consensus.VoteJournal;
+import org.fhirledger.ledger.consensus.messages.Commit;
+import org.fhirledger.ledger.consensus.messages.Prepare;
 import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
 import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
 import org.fhirledger.ledger.consensus.messages.Proposal;
@@ -44,16 +47,40 @@ public final class ClusterSimulator {
    * What can go wrong in one run. Message loss lasts until {@link #HEAL_AT_MILLIS} of virtual time (the network
    * then heals, as TCP links do after a reconnect); silent and Byzantine validators stay so throughout.
    */
-  public record Faults(double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer, boolean twins) {
+  public record Faults(
+      double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer, boolean twins, boolean crashes) {
     public Faults(final double loss, final double duplication, final int maxDelayMillis, final int silent, final boolean equivocatingProposer) {
-      this(loss, duplication, maxDelayMillis, silent, equivocatingProposer, false);
+      this(loss, duplication, maxDelayMillis, silent, equivocatingProposer, false, false);
+    }
+
+    public Faults(final double loss, final double duplication, final int maxDelayMillis, final int silent, final boolean equivocatingProposer,
+        final boolean twins) {
+      this(loss, duplication, maxDelayMillis, silent, equivocatingProposer, twins, false);
     }
   }
+
+  /** Markers for crash and restart events (compared by identity). */
+  private static final ConsensusEvent CRASH = new ConsensusEvent.TransactionsPending();
+  private static final ConsensusEvent RESTART = new ConsensusEvent.TransactionsPending();
 
   public static final long HEAL_AT_MILLIS = 60_000;
 
   /** An event for one node's state machine, or (event == null) a catch-up from its peers. */
-  private record Scheduled(long at, long seq, int node, ConsensusEvent event) {}
+  private record Scheduled(long at, long seq, int node, ConsensusEvent event, int incarnation) {
+    Scheduled(final long at, final long seq, final int node, final ConsensusEvent event) {
+      this(at, seq, node, event, -1);
+    }
+  }
+
+  /** Per node: how many times it has (re)started; events of an earlier incarnation died with it. */
+  private final List<Integer> incarnation = new ArrayList<>();
+  private final List<Boolean> down = new ArrayList<>();
+  /** What each node wrote to its vote journal: it survives a crash, as the disk does. */
+  private final Map<Integer, VoteJournal> journals = new HashMap<>();
+  /** Every vote an honest validator ever signed, (validator, height, round, kind) → block: one block each, across restarts. */
+  private final Map<String, Hash32> signedVotes = new HashMap<>();
+  private final ConsensusConfig config;
+  private boolean journalsEnabled = true;
 
   private final long seed;
   private final Random random;
@@ -84,7 +111,7 @@ public final class ClusterSimulator {
       vs.add(new Validator("v" + i, key.publicKey(), "127.0.0.1", 1));
     }
     validators = new ValidatorSet(vs);
-    final ConsensusConfig config = new ConsensusConfig(Duration.ofMillis(200), Duration.ofSeconds(5), 10_000, 10);
+    config = new ConsensusConfig(Duration.ofMillis(200), Duration.ofSeconds(5), 10_000, 10);
     // Twins (the DiemBFT method): one more state machine holding validator T's key, unmodified code, on the
     // other side of a partition from T. Each honest validator lands on a random side until the network heals.
     final int machineCount = faults.twins() ? n + 1 : n;
@@ -93,9 +120,72 @@ public final class ClusterSimulator {
       chains.add(new HashMap<>());
       certificates.add(new HashMap<>());
       side.add(i == twinned() ? 0 : i == n ? 1 : random.nextInt(2));
-      machines.add(new IpbftStateMachine(CHAIN, keyOf(i), Ed25519Keys.verifier(), h -> validators,
-          (h, r, parent) -> Optional.of(block(node, h, r, parent, 0)), b -> null, config));
+      incarnation.add(0);
+      down.add(false);
+      machines.add(newMachine(node));
     }
+  }
+
+  /** A fresh state machine for the node; its blocks differ per incarnation, as a restarted mempool's would. */
+  private IpbftStateMachine newMachine(final int node) {
+    return new IpbftStateMachine(CHAIN, keyOf(node), Ed25519Keys.verifier(), h -> validators,
+        (h, r, parent) -> Optional.of(block(node, h, r, parent, 2 * incarnation.get(node))), b -> null, config);
+  }
+
+  /** For the test that shows the journal matters: restart nodes with amnesia. */
+  public ClusterSimulator withoutVoteJournals() {
+    journalsEnabled = false;
+    return this;
+  }
+
+  private boolean crashesAllowed() {
+    // crashed validators count against f: only when no other fault uses the budget
+    return faults.crashes() && faults.silent() == 0 && !faults.equivocatingProposer() && !faults.twins();
+  }
+
+  private void scheduleCrashes() {
+    if (!crashesAllowed()) {
+      return;
+    }
+    // A height takes a few message delays (tens of ms): crash often, early, and come back quickly, so that
+    // restarts land inside heights and rounds that are still open.
+    final int count = 10 + random.nextInt(20);
+    for (int c = 0; c < count; c++) {
+      final int node = random.nextInt(n);
+      final long at = random.nextInt(2_000);
+      queue.add(new Scheduled(at, seq++, node, CRASH));
+      queue.add(new Scheduled(at + 1 + random.nextInt(400), seq++, node, RESTART));
+    }
+  }
+
+  private int downCount() {
+    int d = 0;
+    for (final boolean b : down) {
+      d += b ? 1 : 0;
+    }
+    return d;
+  }
+
+  private void crash(final int node) {
+    if (down.get(node) || downCount() >= validators.maxFaulty()) {
+      return;
+    }
+    down.set(node, true);
+    incarnation.set(node, incarnation.get(node) + 1);
+  }
+
+  private void restart(final int node) {
+    if (!down.get(node)) {
+      return;
+    }
+    down.set(node, false);
+    incarnation.set(node, incarnation.get(node) + 1);
+    machines.set(node, newMachine(node));
+    final Map<Long, Block> chain = chains.get(node);
+    final long top = chain.size();
+    final Hash32 last = top == 0 ? Hash32.ZERO : chain.get(top).hash();
+    perform(node, machines.get(node).start(top, last, journalsEnabled ? journals.get(node) : null));
+    schedule(0, node, new ConsensusEvent.TransactionsPending());
   }
 
   private final List<Integer> side = new ArrayList<>();
@@ -120,7 +210,7 @@ public final class ClusterSimulator {
   public String replayHint() {
     return "replay with: mvn -pl ledger test -Dtest=IpbftSimulationTest#replaysOneSeed -Dsim.seed=" + seed + " -Dsim.n=" + n
         + " -Dsim.loss=" + faults.loss() + " -Dsim.silent=" + faults.silent() + " -Dsim.equivocating=" + faults.equivocatingProposer()
-        + " -Dsim.twins=" + faults.twins();
+        + " -Dsim.twins=" + faults.twins() + " -Dsim.crashes=" + faults.crashes();
   }
 
   private Block block(final int proposer, final long height, final int round, final Hash32 parent, final int variant) {
@@ -154,11 +244,22 @@ public final class ClusterSimulator {
         queue.add(new Scheduled(STATUS_INTERVAL_MILLIS, seq++, i, null));
       }
     }
+    scheduleCrashes();
     while (!queue.isEmpty() && now <= deadlineMillis) {
       final Scheduled s = queue.poll();
       now = s.at;
       steps++;
-      if (s.event == null) {
+      if (s.event == CRASH) {
+        crash(s.node);
+      } else if (s.event == RESTART) {
+        restart(s.node);
+      } else if (down.get(s.node)) {
+        if (s.event == null) {
+          queue.add(new Scheduled(now + STATUS_INTERVAL_MILLIS, seq++, s.node, null));
+        }
+      } else if (s.incarnation >= 0 && s.incarnation != incarnation.get(s.node)) {
+        continue; // a timer or message of a process that has since crashed
+      } else if (s.event == null) {
         // The shell's periodic status exchange: a node that sees a longer chain fetches the certified blocks.
         syncFromPeers(s.node);
         queue.add(new Scheduled(now + STATUS_INTERVAL_MILLIS, seq++, s.node, null));
@@ -184,12 +285,15 @@ public final class ClusterSimulator {
   }
 
   private void schedule(final long delay, final int node, final ConsensusEvent event) {
-    queue.add(new Scheduled(now + delay, seq++, node, event));
+    queue.add(new Scheduled(now + delay, seq++, node, event, incarnation.get(node)));
   }
 
   private void perform(final int node, final List<ConsensusAction> actions) {
     for (final ConsensusAction a : actions) {
-      if (a instanceof ConsensusAction.Broadcast b) {
+      if (a instanceof ConsensusAction.PersistVotes v) {
+        journals.put(node, v.journal());
+      } else if (a instanceof ConsensusAction.Broadcast b) {
+        checkNeverSignedOtherwise(node, b.message());
         broadcast(node, b.message());
       } else if (a instanceof ConsensusAction.SendTo s) {
         deliver(node, validators.indexOf(s.peer()), s.message());
@@ -201,6 +305,23 @@ public final class ClusterSimulator {
       } else if (a instanceof ConsensusAction.CatchUp) {
         schedule(1 + random.nextInt(faults.maxDelayMillis()), node, SYNC);
       }
+    }
+  }
+
+  private void checkNeverSignedOtherwise(final int node, final ConsensusMessage m) {
+    if (!honest(node)) {
+      return;
+    }
+    final Hash32 hash = m instanceof Proposal p ? p.block().hash() : m instanceof Prepare p ? p.blockHash()
+        : m instanceof Commit c ? c.blockHash() : null;
+    if (hash == null) {
+      return;
+    }
+    final String key = node + "/" + m.height() + "/" + m.round() + "/" + m.getClass().getSimpleName();
+    final Hash32 earlier = signedVotes.putIfAbsent(key, hash);
+    if (earlier != null && !earlier.equals(hash)) {
+      throw new AssertionError("honest validator " + node + " signed two blocks as " + m.getClass().getSimpleName() + " at height "
+          + m.height() + " round " + m.round() + " (incarnation " + incarnation.get(node) + "); " + replayHint());
     }
   }
 
@@ -220,7 +341,7 @@ public final class ClusterSimulator {
   }
 
   private void deliver(final int from, final int to, final ConsensusMessage message) {
-    if (silent(to) || partitioned(from, to) || now < HEAL_AT_MILLIS && random.nextDouble() < faults.loss()) {
+    if (silent(to) || down.get(to) || partitioned(from, to) || now < HEAL_AT_MILLIS && random.nextDouble() < faults.loss()) {
       return;
     }
     final int copies = random.nextDouble() < faults.duplication() ? 2 : 1;
@@ -284,7 +405,8 @@ public final class ClusterSimulator {
   public String describe() {
     final StringBuilder sb = new StringBuilder();
     for (int i = 0; i < machines.size(); i++) {
-      sb.append(String.format("%n  node %d%s: chain=%d consensus h=%d r=%d", i, silent(i) ? " (silent)" : !honest(i) ? " (byzantine/twin)" : "",
+      sb.append(String.format("%n  node %d%s: chain=%d consensus h=%d r=%d", i, silent(i) ? " (silent)" : !honest(i) ? " (byzantine/twin)"
+              : down.get(i) ? " (down)" : "",
           chains.get(i).size(), machines.get(i).height(), machines.get(i).round()));
     }
     return sb.append(String.format("%n  virtual time %d ms, %d steps", now, steps)).toString();

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IpbftSimulationTest {
   private static final long TARGET_HEIGHT = 8;
   private static final long DEADLINE_MILLIS = 10 * 60_000;
+  /** Longer runs when validators crash, so that crashes fall inside open heights. */
+  private static final long CRASH_TARGET_HEIGHT = 30;
 
   @ParameterizedTest(name = "n={0} loss={1} silent={2} equivocating={3}")
   @CsvSource({
@@ -44,6 +46,38 @@ class IpbftSimulationTest {
     }
   }
 
+  /**
+   * Validators crash (at most f at a time) and restart from their persisted state: the chain and the vote
+   * journal. No honest validator may ever sign two blocks at one (height, round, kind), across restarts.
+   */
+  @ParameterizedTest(name = "crashes n={0} loss={1}")
+  @CsvSource({"4, 0.0", "4, 0.1", "7, 0.05"})
+  void crashedValidatorsRestartFromTheirJournalAndNeverVoteTwice(final int n, final double loss) {
+    final int seeds = Integer.getInteger("sim.seeds", 60);
+    for (long seed = 1; seed <= seeds; seed++) {
+      final ClusterSimulator sim = new ClusterSimulator(seed * 15_485_863L + n, n,
+          new ClusterSimulator.Faults(loss, 0.05, 40, 0, false, false, true));
+      assertThat(sim.run(CRASH_TARGET_HEIGHT, DEADLINE_MILLIS)).as("liveness; %s%s", sim.replayHint(), sim.describe()).isTrue();
+    }
+  }
+
+  /** The same crashes with amnesia (no journal): some restarted proposer signs a second block for a round it already used. */
+  @Test
+  void withoutTheJournalARestartedValidatorSignsTwiceAtOneRound() {
+    int caught = 0;
+    for (long seed = 1; seed <= 60 && caught == 0; seed++) {
+      final ClusterSimulator sim = new ClusterSimulator(seed * 15_485_863L + 4, 4,
+          new ClusterSimulator.Faults(0.0, 0.05, 40, 0, false, false, true)).withoutVoteJournals();
+      try {
+        sim.run(CRASH_TARGET_HEIGHT, DEADLINE_MILLIS);
+      } catch (final AssertionError e) {
+        assertThat(e).hasMessageContaining("signed two blocks");
+        caught++;
+      }
+    }
+    assertThat(caught).as("the double-vote check fires when votes are forgotten").isPositive();
+  }
+
   @Test
   void replaysOneSeed() {
     final Long seed = Long.getLong("sim.seed");
@@ -51,7 +85,7 @@ class IpbftSimulationTest {
     final long s = seed == null ? 42 : seed;
     final ClusterSimulator sim = new ClusterSimulator(s, n, new ClusterSimulator.Faults(
         Double.parseDouble(System.getProperty("sim.loss", "0.1")), 0.05, 40, Integer.getInteger("sim.silent", 1),
-        Boolean.getBoolean("sim.equivocating"), Boolean.getBoolean("sim.twins")));
+        Boolean.getBoolean("sim.equivocating"), Boolean.getBoolean("sim.twins"), Boolean.getBoolean("sim.crashes")));
     assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("%s%s", sim.replayHint(), sim.describe()).isTrue();
   }
 }

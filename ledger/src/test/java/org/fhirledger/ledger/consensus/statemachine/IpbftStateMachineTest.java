@@ -113,6 +113,75 @@ class IpbftStateMachineTest {
     assertThat(m.height()).isEqualTo(2);
   }
 
+  private static org.fhirledger.ledger.consensus.VoteJournal lastJournal(final List<ConsensusAction> actions) {
+    org.fhirledger.ledger.consensus.VoteJournal j = null;
+    for (final ConsensusAction a : actions) {
+      if (a instanceof ConsensusAction.PersistVotes p) {
+        j = p.journal();
+      }
+      if (a instanceof ConsensusAction.Broadcast) {
+        assertThat(j).as("the journal is written before the vote is sent").isNotNull();
+      }
+    }
+    return j;
+  }
+
+  @Test
+  void aRestartedValidatorNeverPreparesAnotherBlockAtARoundItVotedIn() {
+    final int proposer = indexOfProposer(1, 0);
+    final int self = (proposer + 1) % 4;
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    final Block b = block(1, 0, proposer, 1);
+    final var journal = lastJournal(receive(m, Proposal.create(key(proposer), CHAIN, 1, 0, b, -1, List.of())));
+    assertThat(journal.voted(0, org.fhirledger.ledger.consensus.VoteJournal.Kind.PREPARE)).contains(b.hash());
+
+    final var restored = org.fhirledger.ledger.consensus.VoteJournal.decode(journal.encode());
+    final IpbftStateMachine after = new IpbftStateMachine(CHAIN, key(self), Ed25519Keys.verifier(), h -> validators,
+        (h, r, parent) -> Optional.empty(), x -> null, config);
+    after.start(0, Hash32.ZERO, restored);
+    // the (Byzantine) proposer now shows it another block for the same round: no second PREPARE
+    final Block other = block(1, 0, proposer, 2);
+    assertThat(sent(receive(after, Proposal.create(key(proposer), CHAIN, 1, 0, other, -1, List.of())))).isEmpty();
+    // the vote it already cast still counts toward the quorum for the first block
+    preparesFromEveryoneElse(after, self, b);
+    assertThat(after.round()).isZero();
+  }
+
+  @Test
+  void aRestartedValidatorKeepsItsLockAndCanStillJustifyIt() {
+    final int proposer = indexOfProposer(1, 0);
+    final int self = (proposer + 1) % 4;
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    final Block b = block(1, 0, proposer, 1);
+    receive(m, Proposal.create(key(proposer), CHAIN, 1, 0, b, -1, List.of()));
+    final List<ConsensusAction> actions = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      if (i != self) {
+        actions.addAll(receive(m, Prepare.create(key(i), CHAIN, 1, 0, b.hash())));
+      }
+    }
+    final var journal = lastJournal(actions);
+    assertThat(journal.lockedRound()).isZero();
+    assertThat(actions.stream().anyMatch(a -> a instanceof ConsensusAction.PersistVotes p && p.lockChanged())).isTrue();
+    final var restored = org.fhirledger.ledger.consensus.VoteJournal.decode(journal.encode()).withLockFrom(journal.lock().encode(1));
+    assertThat(restored.lock().block().hash()).isEqualTo(b.hash());
+    assertThat(restored.lock().certificate()).hasSizeGreaterThanOrEqualTo(validators.quorum());
+
+    final IpbftStateMachine after = new IpbftStateMachine(CHAIN, key(self), Ed25519Keys.verifier(), h -> validators,
+        (h, r, parent) -> Optional.empty(), x -> null, config);
+    after.start(0, Hash32.ZERO, restored);
+    // round 1 brings a fresh block without a justification: the lock refuses it
+    final int nextProposer = indexOfProposer(1, 1);
+    for (int i = 0; i < 4; i++) {
+      if (i != self) {
+        receive(after, org.fhirledger.ledger.consensus.messages.RoundChange.create(key(i), CHAIN, 1, 1, -1, null, List.of()));
+      }
+    }
+    final Block fresh = block(1, 1, nextProposer, 3);
+    assertThat(sent(receive(after, Proposal.create(key(nextProposer), CHAIN, 1, 1, fresh, -1, List.of()))))
+        .noneMatch(msg -> msg instanceof Prepare);
+  }
+
   @Test
   void aLoneValidatorCommitsAlone() {
     final TestChain solo = new TestChain(1, 3);
