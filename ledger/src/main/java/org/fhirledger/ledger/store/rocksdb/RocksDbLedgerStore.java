@@ -26,6 +26,7 @@ import org.fhirledger.ledger.codec.DecodingException;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.dag.ContentId;
 import org.fhirledger.ledger.store.AppliedBlock;
+import org.fhirledger.ledger.store.ChunkStats;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.StorageException;
@@ -307,9 +308,13 @@ public final class RocksDbLedgerStore implements LedgerStore {
     if (!id.matches(data)) {
       throw new IllegalArgumentException("chunk bytes do not hash to " + id);
     }
-    // not synced: a chunk lost in a crash is fetched again from another holder
+    // not synced: a chunk lost in a crash is fetched again from another holder. A chunk already stored is not
+    // written again: identical content costs a lookup, not another copy waiting for compaction.
     whileOpen(() -> {
-      db.put(cf.get(CF_CHUNKS), plainWrite, id.toBytes(), data);
+      final byte[] key = id.toBytes();
+      if (!db.keyExists(cf.get(CF_CHUNKS), key)) {
+        db.put(cf.get(CF_CHUNKS), plainWrite, key, data);
+      }
       return null;
     });
   }
@@ -348,16 +353,21 @@ public final class RocksDbLedgerStore implements LedgerStore {
     }
   }
 
-  /** For tests in this package: the number of stored chunks (counted, not estimated). */
-  long chunkCount() {
+  /**
+   * The distinct chunks stored and their bytes, counted by a scan of the chunks column family (exact, unlike
+   * RocksDB's size estimates, which also count overwritten values until compaction). Costs a full scan.
+   */
+  public ChunkStats chunkStats() {
     return whileOpen(() -> {
       long n = 0;
+      long bytes = 0;
       try (RocksIterator it = db.newIterator(cf.get(CF_CHUNKS))) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           n++;
+          bytes += it.value().length;
         }
       }
-      return n;
+      return new ChunkStats(n, bytes);
     });
   }
 
