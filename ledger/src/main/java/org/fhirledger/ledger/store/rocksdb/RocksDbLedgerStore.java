@@ -31,10 +31,13 @@ import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.StorageException;
 import org.fhirledger.ledger.store.TransactionOutcome;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Filter;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -80,6 +83,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  private final Filter bloom;
   private final WriteOptions syncWrite;
   private final WriteOptions plainWrite;
   private final RocksDB db;
@@ -90,10 +94,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private boolean closed;
   private volatile long height;
 
-  private RocksDbLedgerStore(final Path dir, final DBOptions dbOptions, final ColumnFamilyOptions cfOptions, final RocksDB db, final List<ColumnFamilyHandle> handles) {
+  private RocksDbLedgerStore(final Path dir, final DBOptions dbOptions, final ColumnFamilyOptions cfOptions, final Filter bloom, final RocksDB db,
+      final List<ColumnFamilyHandle> handles) {
     this.dir = dir;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.bloom = bloom;
     this.db = db;
     this.handles = handles;
     this.syncWrite = new WriteOptions().setSync(true);
@@ -107,7 +113,10 @@ public final class RocksDbLedgerStore implements LedgerStore {
   /** Opens (creating if needed) the store in the directory. */
   public static RocksDbLedgerStore open(final Path dir) {
     final DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-    final ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    // Bloom filters answer "not stored" without reading a data block: every new chunk, block and outcome is
+    // looked up before it is written, and without them each miss read an SST block (~50-300 µs for 64 KiB values).
+    final Filter bloom = new BloomFilter(10);
+    final ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom));
     final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (final String name : COLUMN_FAMILIES) {
@@ -117,7 +126,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
     try {
       Files.createDirectories(dir);
       final RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-      final RocksDbLedgerStore store = new RocksDbLedgerStore(dir, dbOptions, cfOptions, db, handles);
+      final RocksDbLedgerStore store = new RocksDbLedgerStore(dir, dbOptions, cfOptions, bloom, db, handles);
       store.height = store.loadHeight();
       LOG.info("Ledger store opened dir={} height={}", dir, store.height);
       return store;
@@ -125,6 +134,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
       handles.forEach(ColumnFamilyHandle::close);
       dbOptions.close();
       cfOptions.close();
+      bloom.close();
       throw new StorageException("cannot open ledger store at " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -347,6 +357,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
       plainWrite.close();
       dbOptions.close();
       cfOptions.close();
+      bloom.close();
       LOG.info("Ledger store closed dir={} height={}", dir, height);
     } finally {
       lifecycle.writeLock().unlock();
