@@ -2,6 +2,7 @@ package org.fhirledger.ledger.chain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.fhirledger.ledger.codec.ByteReader;
 import org.fhirledger.ledger.codec.ByteWriter;
 import org.fhirledger.ledger.codec.DecodingException;
@@ -27,11 +28,30 @@ public final class Block {
   }
 
   public static Hash32 transactionsRoot(final List<Transaction> txs) {
+    return MerkleTree.rootOfLeafHashes(transactionLeaves(txs));
+  }
+
+  // a transaction's leaf in the tree is its 32-byte hash
+  private static List<Hash32> transactionLeaves(final List<Transaction> txs) {
     final List<Hash32> leaves = new ArrayList<>(txs.size());
     for (final Transaction tx : txs) {
       leaves.add(MerkleTree.leafHash(tx.hash().toArray()));
     }
-    return MerkleTree.rootOfLeafHashes(leaves);
+    return leaves;
+  }
+
+  /**
+   * The proof that the transaction with this hash is in the block: its audit path to the header's
+   * {@code transactionsRoot}, checked with {@code proof.verify(txHash.toArray(), header.transactionsRoot())}.
+   * Empty when the block does not hold it.
+   */
+  public Optional<MerkleProof> inclusionProof(final Hash32 txHash) {
+    for (int i = 0; i < transactions.size(); i++) {
+      if (transactions.get(i).hash().equals(txHash)) {
+        return Optional.of(MerkleTree.proof(transactionLeaves(transactions), i));
+      }
+    }
+    return Optional.empty();
   }
 
   public static Hash32 contentRoot(final List<Chunk> chunks) {

@@ -3,6 +3,7 @@ package org.fhirledger.ledger.dag;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,18 +12,19 @@ import java.util.Set;
 import org.fhirledger.ledger.chain.Chunk;
 
 /**
- * Turns content into a Merkle-DAG (IPFS style). Content the chunker leaves whole (up to 256 KiB with the
- * default {@link FixedSizeChunker}: a FHIR resource's canonical JSON) is one raw leaf whose id is
- * {@code ContentId.of(CODEC_RAW, bytes)}. Larger content becomes leaves linked by {@link DagNode}s, grouped
- * {@code maxLinks} at a time, level by level, until one root remains. The shape depends on the bytes only,
- * so every node builds the same DAG and the same ids. Stateless and thread-safe.
+ * Turns content into a Merkle-DAG (IPFS style). Content no longer than the chunker's maximum leaf (256 KiB
+ * with the default {@link FastCdcChunker}: a FHIR resource's canonical JSON, almost always) is one raw leaf
+ * whose id is {@code ContentId.of(CODEC_RAW, bytes)}. Larger content is cut by the chunker into leaves linked
+ * by {@link DagNode}s, grouped {@code maxLinks} at a time, level by level, until one root remains. The shape
+ * depends on the bytes only, so every node builds the same DAG and the same ids. Stateless and thread-safe.
  */
 public final class DagBuilder {
   private final Chunker chunker;
   private final int maxLinks;
 
+  /** The protocol's builder: FastCDC leaves (16 / 64 / 256 KiB), 4096 links per node. */
   public DagBuilder() {
-    this(new FixedSizeChunker(), DagNode.MAX_LINKS);
+    this(new FastCdcChunker(), DagNode.MAX_LINKS);
   }
 
   /** A builder with another chunker or a smaller fan-out (tests use tiny ones to get deep trees). */
@@ -47,17 +49,20 @@ public final class DagBuilder {
 
   /**
    * Streams content into chunks: each distinct chunk goes to the sink once, children before parents,
-   * the root last. Only the links (about 50 bytes per 256 KiB) are kept in memory.
+   * the root last. Besides the chunker's buffer only the links (about 100 bytes per leaf) are kept in memory.
    */
   public DagLink build(final InputStream content, final ChunkSink sink) throws IOException {
     final Set<ContentId> emitted = new HashSet<>();
-    List<DagLink> level = new ArrayList<>();
-    byte[] leaf;
-    while ((leaf = chunker.next(content)) != null) {
-      level.add(emit(ContentId.CODEC_RAW, leaf, sink, emitted));
+    // one byte more than a single leaf may hold tells whether the content must be cut at all
+    final byte[] head = content.readNBytes(chunker.maxChunkSize() + 1);
+    if (head.length <= chunker.maxChunkSize()) {
+      return emit(ContentId.CODEC_RAW, head, sink, emitted);
     }
-    if (level.isEmpty()) {
-      level.add(emit(ContentId.CODEC_RAW, new byte[0], sink, emitted));
+    List<DagLink> level = new ArrayList<>();
+    final Chunker.Leaves leaves = chunker.leaves(new SequenceInputStream(new ByteArrayInputStream(head), content));
+    byte[] leaf;
+    while ((leaf = leaves.next()) != null) {
+      level.add(emit(ContentId.CODEC_RAW, leaf, sink, emitted));
     }
     while (level.size() > 1) {
       final List<DagLink> parents = new ArrayList<>((level.size() + maxLinks - 1) / maxLinks);

@@ -62,6 +62,22 @@ class DagRoundTripTest {
       assertThat(dag.chunks()).hasSize(1);
     } else {
       assertThat(dag.root().codec()).isEqualTo(ContentId.CODEC_DAG_NODE);
+      // FastCDC leaves: none above the maximum, none but the last below the minimum
+      final List<Chunk> leaves = dag.chunks().subList(0, dag.chunks().size() - 1);
+      assertThat(leaves).allSatisfy(c -> assertThat(c.id().codec()).isEqualTo(ContentId.CODEC_RAW));
+      assertThat(leaves.subList(0, leaves.size() - 1))
+          .allSatisfy(c -> assertThat(c.size()).isBetween(FastCdcChunker.DEFAULT_MIN_SIZE, FastCdcChunker.DEFAULT_MAX_SIZE));
+    }
+  }
+
+  @Property(tries = 16, seed = "8")
+  void theFixedSizeChunkerCutsEveryChunkSizeBytes(@ForAll("sizes") final int size, @ForAll final long seed) {
+    final byte[] content = content(size, seed);
+    final Dag dag = new DagBuilder(new FixedSizeChunker(), DagNode.MAX_LINKS).build(content);
+    assertThat(DagReader.read(dag.root(), sourceOf(dag.chunks()))).isEqualTo(content);
+    if (size <= CHUNK) {
+      assertThat(dag.root()).isEqualTo(ContentId.of(ContentId.CODEC_RAW, content));
+    } else {
       assertThat(dag.chunks()).hasSize((size + CHUNK - 1) / CHUNK + 1);
     }
   }
@@ -86,6 +102,28 @@ class DagRoundTripTest {
     }
     assertThat(DagReader.chunkIds(dag.root(), sourceOf(dag.chunks()))).containsExactlyInAnyOrderElementsOf(
         dag.chunks().stream().map(Chunk::id).toList());
+  }
+
+  @Property(tries = 60, seed = "12")
+  void contentDefinedLeavesUnderSmallNodesReadBack(
+      @ForAll @IntRange(min = 0, max = 60_000) final int size,
+      @ForAll @IntRange(min = 2, max = 8) final int fanOut,
+      @ForAll final long seed) throws IOException {
+    final byte[] content = content(size, seed);
+    final DagBuilder builder = new DagBuilder(new FastCdcChunker(32, 128, 512), fanOut);
+    final Dag dag = builder.build(content);
+    final List<Chunk> streamed = new ArrayList<>();
+    final DagLink root = builder.build(new ByteArrayInputStream(content), streamed::add);
+
+    assertThat(root).isEqualTo(dag.link());
+    assertThat(streamed).isEqualTo(dag.chunks());
+    assertThat(DagReader.read(dag.root(), sourceOf(dag.chunks()))).isEqualTo(content);
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(DagReader.stream(dag.root(), sourceOf(dag.chunks()), out)).isEqualTo(size);
+    assertThat(out.toByteArray()).isEqualTo(content);
+    if (size <= 512) {
+      assertThat(dag.root()).isEqualTo(ContentId.of(ContentId.CODEC_RAW, content));
+    }
   }
 
   @Property(tries = 30, seed = "3")

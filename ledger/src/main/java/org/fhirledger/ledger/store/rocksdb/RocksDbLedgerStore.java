@@ -28,14 +28,18 @@ import org.fhirledger.ledger.dag.ContentId;
 import org.fhirledger.ledger.store.AppliedBlock;
 import org.fhirledger.ledger.store.ContentTerms;
 import org.fhirledger.ledger.store.TermUpdate;
+import org.fhirledger.ledger.store.ChunkStats;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.StorageException;
 import org.fhirledger.ledger.store.TransactionOutcome;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Filter;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -86,6 +90,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  private final Filter bloom;
   private final WriteOptions syncWrite;
   private final WriteOptions plainWrite;
   private final RocksDB db;
@@ -96,10 +101,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private boolean closed;
   private volatile long height;
 
-  private RocksDbLedgerStore(final Path dir, final DBOptions dbOptions, final ColumnFamilyOptions cfOptions, final RocksDB db, final List<ColumnFamilyHandle> handles) {
+  private RocksDbLedgerStore(final Path dir, final DBOptions dbOptions, final ColumnFamilyOptions cfOptions, final Filter bloom, final RocksDB db,
+      final List<ColumnFamilyHandle> handles) {
     this.dir = dir;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.bloom = bloom;
     this.db = db;
     this.handles = handles;
     this.syncWrite = new WriteOptions().setSync(true);
@@ -113,7 +120,10 @@ public final class RocksDbLedgerStore implements LedgerStore {
   /** Opens (creating if needed) the store in the directory. */
   public static RocksDbLedgerStore open(final Path dir) {
     final DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-    final ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    // Bloom filters answer "not stored" without reading a data block: every new chunk, block and outcome is
+    // looked up before it is written, and without them each miss read an SST block (~50-300 µs for 64 KiB values).
+    final Filter bloom = new BloomFilter(10);
+    final ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom));
     final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (final String name : COLUMN_FAMILIES) {
@@ -123,7 +133,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
     try {
       Files.createDirectories(dir);
       final RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-      final RocksDbLedgerStore store = new RocksDbLedgerStore(dir, dbOptions, cfOptions, db, handles);
+      final RocksDbLedgerStore store = new RocksDbLedgerStore(dir, dbOptions, cfOptions, bloom, db, handles);
       store.height = store.loadHeight();
       LOG.info("Ledger store opened dir={} height={}", dir, store.height);
       return store;
@@ -131,6 +141,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
       handles.forEach(ColumnFamilyHandle::close);
       dbOptions.close();
       cfOptions.close();
+      bloom.close();
       throw new StorageException("cannot open ledger store at " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -384,9 +395,13 @@ public final class RocksDbLedgerStore implements LedgerStore {
     if (!id.matches(data)) {
       throw new IllegalArgumentException("chunk bytes do not hash to " + id);
     }
-    // not synced: a chunk lost in a crash is fetched again from another holder
+    // not synced: a chunk lost in a crash is fetched again from another holder. A chunk already stored is not
+    // written again: identical content costs a lookup, not another copy waiting for compaction.
     whileOpen(() -> {
-      db.put(cf.get(CF_CHUNKS), plainWrite, id.toBytes(), data);
+      final byte[] key = id.toBytes();
+      if (!db.keyExists(cf.get(CF_CHUNKS), key)) {
+        db.put(cf.get(CF_CHUNKS), plainWrite, key, data);
+      }
       return null;
     });
   }
@@ -419,22 +434,28 @@ public final class RocksDbLedgerStore implements LedgerStore {
       plainWrite.close();
       dbOptions.close();
       cfOptions.close();
+      bloom.close();
       LOG.info("Ledger store closed dir={} height={}", dir, height);
     } finally {
       lifecycle.writeLock().unlock();
     }
   }
 
-  /** For tests in this package: the number of stored chunks (counted, not estimated). */
-  long chunkCount() {
+  /**
+   * The distinct chunks stored and their bytes, counted by a scan of the chunks column family (exact, unlike
+   * RocksDB's size estimates, which also count overwritten values until compaction). Costs a full scan.
+   */
+  public ChunkStats chunkStats() {
     return whileOpen(() -> {
       long n = 0;
+      long bytes = 0;
       try (RocksIterator it = db.newIterator(cf.get(CF_CHUNKS))) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           n++;
+          bytes += it.value().length;
         }
       }
-      return n;
+      return new ChunkStats(n, bytes);
     });
   }
 

@@ -199,7 +199,7 @@ class RocksDbLedgerStoreTest {
 
       // the resource's leaf, then the DAG: one full zero leaf (used twice), the shorter last leaf and the root
       assertThat(dag.chunks()).hasSize(3);
-      assertThat(store.chunkCount()).isEqualTo(4);
+      assertThat(store.chunkStats().count()).isEqualTo(4);
       assertThat(DagReader.read(dag.root(), store::chunk)).hasSize(600 * 1024);
     }
   }
