@@ -3,6 +3,7 @@ package org.fhirledger.server.dao;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -26,6 +28,7 @@ import org.fhirledger.ledger.dag.Dag;
 import org.fhirledger.ledger.dag.DagBuilder;
 import org.fhirledger.ledger.dag.DagReader;
 import org.fhirledger.ledger.node.LedgerNode;
+import org.fhirledger.server.dao.patch.ResourcePatcher;
 import org.fhirledger.ledger.node.NodeBusyException;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
@@ -51,6 +54,7 @@ public final class LedgerResourceDao {
   private final String source;
   private static final DagBuilder DAG_BUILDER = new DagBuilder();
   private final SecureRandom nonces = new SecureRandom();
+  private final ResourcePatcher patcher;
 
   public LedgerResourceDao(final FhirContext fhir, final LedgerNode ledger, final long maxResourceBytes, final long writeTimeoutMillis) {
     this.fhir = fhir;
@@ -58,6 +62,7 @@ public final class LedgerResourceDao {
     this.maxResourceBytes = maxResourceBytes;
     this.writeTimeoutMillis = writeTimeoutMillis;
     this.source = "urn:fhirledger:node:" + ledger.publicKey().nodeIdHex();
+    this.patcher = new ResourcePatcher(fhir);
   }
 
   public MethodOutcome create(final Resource resource, final String clientId) {
@@ -177,6 +182,43 @@ public final class LedgerResourceDao {
     if (!outcome.committed()) {
       throw new ResourceVersionConflictException("The ledger rejected the write to " + type + "/" + id + ": " + outcome.rejection());
     }
+  }
+
+  /**
+   * PATCH: reads the current version, applies the patch (JSON Patch or FHIRPath Patch), lets {@code check} see
+   * the result (validation), and writes it as an update expecting the version it read, so that a concurrent
+   * write in between makes the ledger reject this one (deterministically, on every node) instead of losing it.
+   */
+  public MethodOutcome patch(final String type, final String id, final PatchTypeEnum patchType, final String body,
+      final Long ifMatchVersion, final String clientId, final Consumer<Resource> check) {
+    final ResourceVersion head = store().head(type, id).orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
+    if (ifMatchVersion != null && ifMatchVersion != head.versionId()) {
+      throw new PreconditionFailedException("If-Match expected version " + ifMatchVersion + " of " + type + "/" + id
+          + " but the current version is " + head.versionId());
+    }
+    if (head.deleted()) {
+      throw new ResourceGoneException("Resource " + type + "/" + id + " was deleted in version " + head.versionId());
+    }
+    final Resource patched = patcher.apply(load(head), patchType, body);
+    check.accept(patched);
+    try {
+      return update(type, id, patched, head.versionId(), clientId);
+    } catch (final PreconditionFailedException e) {
+      if (ifMatchVersion != null) {
+        throw e;
+      }
+      throw new ResourceVersionConflictException(type + "/" + id + " changed while the patch was applied; read it and patch again");
+    }
+  }
+
+  /** The newest version of a resource in this node's world state (a deletion included), if it ever existed. */
+  public Optional<ResourceVersion> head(final String type, final String id) {
+    return store().head(type, id);
+  }
+
+  /** An empty resource of the type, to stand for a deleted version in a history. */
+  public Resource placeholder(final String type) {
+    return (Resource) fhir.getResourceDefinition(type).newInstance();
   }
 
   private static void checkId(final String id) {
