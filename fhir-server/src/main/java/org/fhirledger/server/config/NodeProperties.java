@@ -22,6 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param blockWaitMillis how long a proposer waits to fill a block
  * @param roundTimeoutMillis first round timeout of I-PBFT (doubles each round)
  * @param writeTimeoutMillis how long a FHIR write waits for its block before answering 503
+ * @param updateAsCreate whether a PUT to an id that does not exist creates the resource with the client's id
+ *     (R4 http.html#upsert); when false such a PUT answers 405
+ * @param validateWrites whether every create, update and patch is validated (base R4 and its declared
+ *     meta.profile) and rejected with 422 when the validator reports an error
  * @param configDir the folder relative paths in this configuration are resolved against (set by the CLI
  *     to the folder of node.yaml; default: the working directory)
  */
@@ -41,6 +45,8 @@ public record NodeProperties(
     @DefaultValue("" + DEFAULT_BLOCK_WAIT_MILLIS) long blockWaitMillis,
     @DefaultValue("" + DEFAULT_ROUND_TIMEOUT_MILLIS) long roundTimeoutMillis,
     @DefaultValue("" + DEFAULT_WRITE_TIMEOUT_MILLIS) long writeTimeoutMillis,
+    @DefaultValue("true") boolean updateAsCreate,
+    @DefaultValue("false") boolean validateWrites,
     @DefaultValue(".") String configDir) {
 
   public static final long DEFAULT_MAX_RESOURCE_BYTES = 16L * 1024 * 1024;

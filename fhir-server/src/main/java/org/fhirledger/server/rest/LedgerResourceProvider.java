@@ -1,37 +1,46 @@
 package org.fhirledger.server.rest;
 
+import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.Delete;
+import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Patch;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.annotation.Validate;
 import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
+import ca.uhn.fhir.rest.api.ValidationModeEnum;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import org.fhirledger.server.dao.LedgerResourceDao;
-import org.fhirledger.server.search.TypeSearchService;
+import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
+import java.util.Date;
+import java.util.function.Consumer;
+import org.fhirledger.server.validation.ResourceValidation;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * The resource provider of one R4 type: thin, as HAPI JPA's are; every call goes to the ledger DAO.
- * One instance is registered per resource type that the FhirContext knows.
+ * The resource provider of one R4 type: thin, as HAPI JPA's are; every call goes to the ledger DAO, the history
+ * service or the validator. One instance is registered per resource type that the FhirContext knows.
  */
 public final class LedgerResourceProvider<T extends Resource> implements IResourceProvider {
   private final Class<T> type;
   private final String typeName;
-  private final LedgerResourceDao dao;
-  private final TypeSearchService search;
+  private final ResourceServices services;
 
-  public LedgerResourceProvider(final Class<T> type, final String typeName, final LedgerResourceDao dao, final TypeSearchService search) {
+  public LedgerResourceProvider(final Class<T> type, final String typeName, final ResourceServices services) {
     this.type = type;
     this.typeName = typeName;
-    this.dao = dao;
-    this.search = search;
+    this.services = services;
   }
 
   @Override
@@ -40,16 +49,18 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
   }
 
   @Read(version = true)
-  public T read(@IdParam final IdType id) {
-    final Resource r = id.hasVersionIdPart()
-        ? dao.vread(typeName, id.getIdPart(), parseVersion(id.getVersionIdPart()))
-        : dao.read(typeName, id.getIdPart());
-    return type.cast(r);
+  public T read(@IdParam final IdType id, final RequestDetails request) {
+    if (id.hasVersionIdPart()) {
+      return type.cast(services.dao().vread(typeName, id.getIdPart(), parseVersion(id.getVersionIdPart())));
+    }
+    final Resource current = services.dao().read(typeName, id.getIdPart());
+    ReadPreconditions.check(request, current);
+    return type.cast(current);
   }
 
   @Create
   public MethodOutcome create(@ResourceParam final T resource, final RequestDetails request) {
-    return dao.create(resource, RequestHeaders.clientId(request));
+    return withOutcome(services.dao().create(resource, RequestHeaders.clientId(request)), "Created");
   }
 
   @Update
@@ -58,18 +69,82 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
       throw new InvalidRequestException("Resource body id '" + resource.getIdElement().getIdPart()
           + "' does not match the URL id '" + id.getIdPart() + "'");
     }
+    if (!services.updateAsCreate() && services.dao().head(typeName, id.getIdPart()).isEmpty()) {
+      throw new MethodNotAllowedException(typeName + "/" + id.getIdPart() + " does not exist and this server does not"
+          + " create resources with client-assigned ids (update-as-create is off); use POST " + typeName);
+    }
     final Long ifMatch = id.hasVersionIdPart() ? Long.valueOf(parseVersion(id.getVersionIdPart())) : RequestHeaders.ifMatchVersion(request);
-    return dao.update(typeName, id.getIdPart(), resource, ifMatch, RequestHeaders.clientId(request));
+    return withOutcome(services.dao().update(typeName, id.getIdPart(), resource, ifMatch, RequestHeaders.clientId(request)), "Updated");
+  }
+
+  @Patch
+  public MethodOutcome patch(@IdParam final IdType id, final PatchTypeEnum patchType, @ResourceParam final String body, final RequestDetails request) {
+    if (id == null || !id.hasIdPart()) {
+      throw new InvalidRequestException("PATCH needs a resource id: " + typeName + "/[id]");
+    }
+    final Consumer<Resource> check = services.validateWrites() ? services.validation()::requireValid : r -> { };
+    return withOutcome(services.dao().patch(typeName, id.getIdPart(), patchType, body, RequestHeaders.ifMatchVersion(request),
+        RequestHeaders.clientId(request), check), "Patched");
   }
 
   @Delete
   public MethodOutcome delete(@IdParam final IdType id, final RequestDetails request) {
-    return dao.delete(typeName, id.getIdPart(), RequestHeaders.ifMatchVersion(request), RequestHeaders.clientId(request));
+    return services.dao().delete(typeName, id.getIdPart(), RequestHeaders.ifMatchVersion(request), RequestHeaders.clientId(request));
+  }
+
+  @History
+  public IBundleProvider instanceHistory(@IdParam final IdType id, @Since final Date since, @At final DateRangeParam at) {
+    return services.history().instance(typeName, id.getIdPart(), since, at);
+  }
+
+  @History
+  public IBundleProvider typeHistory(@Since final Date since, @At final DateRangeParam at) {
+    return services.history().type(typeName, since, at);
+  }
+
+  /**
+   * {@code $validate} (R4 resource-operation-validate): 200 with the validator's OperationOutcome whatever it
+   * finds; mode=update needs the id and a matching body, mode=delete checks that the resource exists.
+   */
+  @Validate
+  public MethodOutcome validate(@ResourceParam final T resource, @IdParam(optional = true) final IdType id,
+      @Validate.Mode final ValidationModeEnum mode, @Validate.Profile final String profile) {
+    if (mode == ValidationModeEnum.DELETE) {
+      if (id == null || !id.hasIdPart()) {
+        throw new InvalidRequestException("$validate with mode=delete needs the resource id: " + typeName + "/[id]/$validate");
+      }
+      services.dao().read(typeName, id.getIdPart());
+      return new MethodOutcome().setOperationOutcome(info(typeName + "/" + id.getIdPart() + " exists and may be deleted"));
+    }
+    if (resource == null) {
+      throw new InvalidRequestException("$validate needs a resource in the body (or in the 'resource' parameter)");
+    }
+    if (mode == ValidationModeEnum.UPDATE) {
+      if (id == null || !id.hasIdPart()) {
+        throw new InvalidRequestException("$validate with mode=update needs the resource id: " + typeName + "/[id]/$validate");
+      }
+      if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(id.getIdPart())) {
+        throw new InvalidRequestException("Resource body id '" + resource.getIdElement().getIdPart() + "' does not match the URL id '" + id.getIdPart() + "'");
+      }
+    }
+    return new MethodOutcome().setOperationOutcome(ResourceValidation.outcome(services.validation().validate(resource, profile)));
   }
 
   @Search
   public IBundleProvider searchAll() {
-    return search.allOfType(typeName);
+    return services.search().allOfType(typeName);
+  }
+
+  /** Gives a write's outcome the OperationOutcome that {@code Prefer: return=OperationOutcome} answers with. */
+  private static MethodOutcome withOutcome(final MethodOutcome outcome, final String verb) {
+    outcome.setOperationOutcome(info(verb + " " + outcome.getId().toUnqualified().getValue()));
+    return outcome;
+  }
+
+  private static OperationOutcome info(final String text) {
+    final OperationOutcome oo = new OperationOutcome();
+    oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION).setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(text);
+    return oo;
   }
 
   private static long parseVersion(final String v) {
