@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Resource;
 public final class FhirLedgerServlet extends RestfulServer {
   private static final long serialVersionUID = 1L;
   private static final int PAGES_KEPT = 1000;
+  private static final int HISTORY_PAGE_SIZE = 20;
 
   public FhirLedgerServlet(
       final FhirContext fhir, final ResourceServices services, final List<Object> plainProviders, final List<Object> interceptors) {
@@ -23,6 +24,8 @@ public final class FhirLedgerServlet extends RestfulServer {
     interceptors.forEach(this::registerInterceptor);
     setDefaultResponseEncoding(EncodingEnum.JSON);
     setPagingProvider(new FifoMemoryPagingProvider(PAGES_KEPT));
+    // HAPI pages histories by offset, with this page size when the client gives no _count.
+    setDefaultPageSize(HISTORY_PAGE_SIZE);
     setImplementationDescription("FHIR Ledger: FHIR R4 on a permissioned BFT ledger");
   }
 

@@ -21,9 +21,11 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Date;
 import java.util.function.Consumer;
 import org.fhirledger.server.validation.ResourceValidation;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -83,8 +85,13 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
       throw new InvalidRequestException("PATCH needs a resource id: " + typeName + "/[id]");
     }
     final Consumer<Resource> check = services.validateWrites() ? services.validation()::requireValid : r -> { };
-    return withOutcome(services.dao().patch(typeName, id.getIdPart(), patchType, body, RequestHeaders.ifMatchVersion(request),
-        RequestHeaders.clientId(request), check), "Patched");
+    final Long ifMatch = id.hasVersionIdPart() ? Long.valueOf(parseVersion(id.getVersionIdPart())) : RequestHeaders.ifMatchVersion(request);
+    final MethodOutcome outcome = services.dao().patch(typeName, id.getIdPart(), patchType, body, ifMatch, RequestHeaders.clientId(request), check);
+    // HAPI adds ETag to create and update responses but not to PATCH ones.
+    if (request instanceof ServletRequestDetails servlet) {
+      servlet.getServletResponse().setHeader("ETag", "W/\"" + outcome.getId().getVersionIdPart() + "\"");
+    }
+    return withOutcome(outcome, "Patched");
   }
 
   @Delete
@@ -93,13 +100,14 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
   }
 
   @History
-  public IBundleProvider instanceHistory(@IdParam final IdType id, @Since final Date since, @At final DateRangeParam at) {
-    return services.history().instance(typeName, id.getIdPart(), since, at);
+  public IBundleProvider instanceHistory(@IdParam final IdType id, @Since final Date since, @At final DateRangeParam at,
+      final RequestDetails request) {
+    return HistoryPages.remember(request, services.history().instance(typeName, id.getIdPart(), since, at, HistoryPages.paging(request)));
   }
 
   @History
-  public IBundleProvider typeHistory(@Since final Date since, @At final DateRangeParam at) {
-    return services.history().type(typeName, since, at);
+  public IBundleProvider typeHistory(@Since final Date since, @At final DateRangeParam at, final RequestDetails request) {
+    return HistoryPages.remember(request, services.history().type(typeName, since, at, HistoryPages.paging(request)));
   }
 
   /**
@@ -107,7 +115,7 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
    * finds; mode=update needs the id and a matching body, mode=delete checks that the resource exists.
    */
   @Validate
-  public MethodOutcome validate(@ResourceParam final T resource, @IdParam(optional = true) final IdType id,
+  public MethodOutcome validate(@ResourceParam final IBaseResource resource, @IdParam(optional = true) final IdType id,
       @Validate.Mode final ValidationModeEnum mode, @Validate.Profile final String profile) {
     if (mode == ValidationModeEnum.DELETE) {
       if (id == null || !id.hasIdPart()) {
@@ -124,7 +132,8 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
         throw new InvalidRequestException("$validate with mode=update needs the resource id: " + typeName + "/[id]/$validate");
       }
       if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(id.getIdPart())) {
-        throw new InvalidRequestException("Resource body id '" + resource.getIdElement().getIdPart() + "' does not match the URL id '" + id.getIdPart() + "'");
+        throw new InvalidRequestException("Resource body id '" + resource.getIdElement().getIdPart()
+            + "' does not match the URL id '" + id.getIdPart() + "'");
       }
     }
     return new MethodOutcome().setOperationOutcome(ResourceValidation.outcome(services.validation().validate(resource, profile)));

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import java.util.Date;
 import org.fhirledger.server.search.HistoryService;
@@ -17,7 +18,7 @@ public final class SystemHistoryProvider {
   }
 
   @History
-  public IBundleProvider systemHistory(@Since final Date since, @At final DateRangeParam at) {
-    return history.system(since, at);
+  public IBundleProvider systemHistory(@Since final Date since, @At final DateRangeParam at, final RequestDetails request) {
+    return HistoryPages.remember(request, history.system(since, at, HistoryPages.paging(request)));
   }
 }

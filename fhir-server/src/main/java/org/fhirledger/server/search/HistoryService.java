@@ -23,11 +23,30 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The history interactions (instance, type, system) over the index's version table, pinned to the block height
- * the request started at so that paging through {@code next} links never shifts. Each version comes back as the
+ * the first page was read at so that paging through {@code next} links never shifts. HAPI pages a history by
+ * calling the method again with {@code _offset}; the pinned height travels in the page links as
+ * {@link #HEIGHT_PARAM} (added by the REST layer). Each version comes back as the
  * resource it was, marked with the interaction that wrote it ({@link HistoryEntries}); a deletion comes back as an
  * empty placeholder of its type, which the response shapes into a DELETE entry without a resource.
  */
 public final class HistoryService {
+  /** The page-link parameter that pins a history to a block height. */
+  public static final String HEIGHT_PARAM = "ledger-height";
+
+  /**
+   * Which page of a history is asked for.
+   *
+   * @param pinnedHeight the height of the first page, null for a first page
+   * @param offset versions to skip
+   */
+  public record Paging(Long pinnedHeight, int offset) {
+    public static final Paging FIRST = new Paging(null, 0);
+  }
+
+  /** One page's versions, and the block height the whole history is read at. */
+  public interface Result extends IBundleProvider {
+    long asOfHeight();
+  }
   private final SearchIndex index;
   private final LedgerNode ledger;
   private final LedgerResourceDao dao;
@@ -39,25 +58,30 @@ public final class HistoryService {
   }
 
   /** {@code GET [type]/[id]/_history}: 404 for an id that never existed. */
-  public IBundleProvider instance(final String type, final String id, final Date since, final DateRangeParam at) {
-    final HistoryIndex.Query q = query(type, id, since, at);
+  public Result instance(final String type, final String id, final Date since, final DateRangeParam at, final Paging paging) {
+    final HistoryIndex.Query q = query(type, id, since, at, paging);
     if (ledger.store().version(type, id, 1).isEmpty()) {
       throw new ResourceNotFoundException(new IdType(type, id));
     }
-    return provider(q);
+    return provider(q, paging.offset());
   }
 
   /** {@code GET [type]/_history}. */
-  public IBundleProvider type(final String type, final Date since, final DateRangeParam at) {
-    return provider(query(type, null, since, at));
+  public Result type(final String type, final Date since, final DateRangeParam at, final Paging paging) {
+    return provider(query(type, null, since, at, paging), paging.offset());
   }
 
   /** {@code GET /_history}. */
-  public IBundleProvider system(final Date since, final DateRangeParam at) {
-    return provider(query(null, null, since, at));
+  public Result system(final Date since, final DateRangeParam at, final Paging paging) {
+    return provider(query(null, null, since, at, paging), paging.offset());
   }
 
-  private HistoryIndex.Query query(final String type, final String id, final Date since, final DateRangeParam at) {
+  private HistoryIndex.Query query(final String type, final String id, final Date since, final DateRangeParam at, final Paging paging) {
+    final long indexed = index.indexedHeight();
+    final long height = paging.pinnedHeight() == null ? indexed : paging.pinnedHeight();
+    if (height < 0 || height > indexed) {
+      throw new InvalidRequestException(HEIGHT_PARAM + " " + height + " is not a block height this node has indexed (0.." + indexed + ")");
+    }
     Instant atStart = null;
     Instant atEnd = null;
     if (at != null && (at.getLowerBound() != null || at.getUpperBound() != null)) {
@@ -68,14 +92,20 @@ public final class HistoryService {
       atStart = at.getLowerBoundAsInstant().toInstant();
       atEnd = at.getUpperBoundAsInstant().toInstant().plusMillis(1);
     }
-    return new HistoryIndex.Query(type, id, since == null ? null : since.toInstant(), atStart, atEnd, index.indexedHeight());
+    return new HistoryIndex.Query(type, id, since == null ? null : since.toInstant(), atStart, atEnd, height);
   }
 
-  private IBundleProvider provider(final HistoryIndex.Query q) {
+  // HAPI asks an offset-paged history for getResources(0, pageSize): the offset is applied here.
+  private Result provider(final HistoryIndex.Query q, final int offset) {
     final HistoryIndex history = index.historyIndex();
     final int total = Math.toIntExact(history.count(q));
     final Date published = new Date();
-    return new IBundleProvider() {
+    return new Result() {
+      @Override
+      public long asOfHeight() {
+        return q.asOfHeight();
+      }
+
       @Override
       public IPrimitiveType<Date> getPublished() {
         return new InstantType(published);
@@ -84,7 +114,7 @@ public final class HistoryService {
       @Override
       public List<IBaseResource> getResources(final int from, final int to) {
         final List<IBaseResource> out = new ArrayList<>();
-        for (final IndexedVersion v : history.page(q, from, Math.max(0, to - from))) {
+        for (final IndexedVersion v : history.page(q, offset + from, Math.max(0, to - from))) {
           out.add(load(v));
         }
         return out;

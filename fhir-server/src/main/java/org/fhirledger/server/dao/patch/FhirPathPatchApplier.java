@@ -3,6 +3,7 @@ package org.fhirledger.server.dao.patch;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.fhirpath.FhirPathExecutionException;
 import ca.uhn.fhir.fhirpath.IFhirPath;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class FhirPathPatchApplier {
       }
       try {
         applyOne(target, new Op(op, n));
-      } catch (final FHIRException | ClassCastException e) {
+      } catch (final FHIRException | ClassCastException | DataFormatException e) {
         throw new UnprocessableEntityException("FHIRPath Patch operation " + n + " could not be applied: " + e.getMessage());
       }
       n++;
