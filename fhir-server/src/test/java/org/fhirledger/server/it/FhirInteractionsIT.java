@@ -312,6 +312,7 @@ class FhirInteractionsIT {
     assertStatus(node3.send("PATCH", path, "[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"Patched\"}]",
         "Content-Type", "application/json-patch+json", "If-Match", "W/\"1\""), 200);
     assertStatus(node3.send("PATCH", path, "{\"not\":\"a patch\"}", "Content-Type", "application/json-patch+json"), 400);
+    assertStatus(node3.send("PATCH", path, "<diff/>", "Content-Type", "application/xml-patch+xml"), 415);
     assertStatus(node3.send("PATCH", path, "[{\"op\":\"test\",\"path\":\"/active\",\"value\":true}]",
         "Content-Type", "application/json-patch+json"), 422);
     assertStatus(node3.send("PATCH", path, "[{\"op\":\"add\",\"path\":\"/gender\",\"value\":\"not-a-gender\"}]",
