@@ -23,13 +23,15 @@ import org.hl7.fhir.r4.model.Resource;
  * 400; a path that does not select exactly one element (delete: at most one) is a 422.
  */
 final class FhirPathPatchApplier {
-  private final IFhirPath fhirPath;
+  private final FhirContext fhir;
 
   FhirPathPatchApplier(final FhirContext fhir) {
-    this.fhirPath = fhir.newFhirPath();
+    this.fhir = fhir;
   }
 
   Resource apply(final Resource current, final Parameters patch) {
+    // One engine per patch: HAPI does not promise that a FHIRPath engine is thread-safe, and the DAO is shared.
+    final IFhirPath fhirPath = fhir.newFhirPath();
     final Resource target = current.copy();
     int n = 0;
     for (final ParametersParameterComponent op : patch.getParameter()) {
@@ -37,7 +39,7 @@ final class FhirPathPatchApplier {
         throw new InvalidRequestException("FHIRPath Patch parameter " + n + " is '" + op.getName() + "', not 'operation'");
       }
       try {
-        applyOne(target, new Op(op, n));
+        applyOne(fhirPath, target, new Op(op, n));
       } catch (final FHIRException | ClassCastException | DataFormatException e) {
         throw new UnprocessableEntityException("FHIRPath Patch operation " + n + " could not be applied: " + e.getMessage());
       }
@@ -46,10 +48,10 @@ final class FhirPathPatchApplier {
     return target;
   }
 
-  private void applyOne(final Resource target, final Op op) {
+  private void applyOne(final IFhirPath fhirPath, final Resource target, final Op op) {
     final String type = op.required("type");
     if ("add".equals(type)) {
-      final Base container = single(target, op.required("path"), op);
+      final Base container = single(fhirPath, target, op.required("path"), op);
       final String name = op.required("name");
       final Property p = property(container, name, op);
       if (p.getMaxCardinality() == 1 && p.hasValues()) {
@@ -57,7 +59,7 @@ final class FhirPathPatchApplier {
       }
       container.setProperty(p.getName(), op.value(container, p.getName()));
     } else if ("insert".equals(type)) {
-      final ListPlace list = listAt(target, op.required("path"), op);
+      final ListPlace list = listAt(fhirPath, target, op.required("path"), op);
       final int index = op.integer("index");
       if (index < 0 || index > list.values().size()) {
         throw new UnprocessableEntityException(op + ": index " + index + " is outside 0.." + list.values().size());
@@ -66,7 +68,7 @@ final class FhirPathPatchApplier {
       values.add(index, op.value(list.container(), list.name()));
       list.replaceAll(values);
     } else if ("delete".equals(type)) {
-      final List<Base> found = evaluate(target, op.required("path"), op);
+      final List<Base> found = evaluate(fhirPath, target, op.required("path"), op);
       if (found.size() > 1) {
         throw new UnprocessableEntityException(op + ": the path selects " + found.size() + " elements; delete removes one");
       }
@@ -75,7 +77,7 @@ final class FhirPathPatchApplier {
         place.parent().removeChild(place.name(), found.get(0));
       }
     } else if ("replace".equals(type)) {
-      final Base old = single(target, op.required("path"), op);
+      final Base old = single(fhirPath, target, op.required("path"), op);
       final Place place = placeOf(target, old, op);
       final Base value = op.value(place.parent(), place.name());
       final Property p = property(place.parent(), place.name(), op);
@@ -88,7 +90,7 @@ final class FhirPathPatchApplier {
         list.replaceAll(values);
       }
     } else if ("move".equals(type)) {
-      final ListPlace list = listAt(target, op.required("path"), op);
+      final ListPlace list = listAt(fhirPath, target, op.required("path"), op);
       final int source = op.integer("source");
       final int destination = op.integer("destination");
       final List<Base> values = new ArrayList<>(list.values());
@@ -102,7 +104,7 @@ final class FhirPathPatchApplier {
     }
   }
 
-  private List<Base> evaluate(final Resource target, final String path, final Op op) {
+  private static List<Base> evaluate(final IFhirPath fhirPath, final Resource target, final String path, final Op op) {
     try {
       return fhirPath.evaluate(target, path, Base.class);
     } catch (final FhirPathExecutionException | FHIRException e) {
@@ -110,8 +112,8 @@ final class FhirPathPatchApplier {
     }
   }
 
-  private Base single(final Resource target, final String path, final Op op) {
-    final List<Base> found = evaluate(target, path, op);
+  private static Base single(final IFhirPath fhirPath, final Resource target, final String path, final Op op) {
+    final List<Base> found = evaluate(fhirPath, target, path, op);
     if (found.size() != 1) {
       throw new UnprocessableEntityException(op + ": path '" + path + "' selects " + found.size() + " elements, not one");
     }
@@ -119,13 +121,13 @@ final class FhirPathPatchApplier {
   }
 
   /** The list a path names: the container (everything before the last step) and the element name (the last step). */
-  private ListPlace listAt(final Resource target, final String path, final Op op) {
+  private static ListPlace listAt(final IFhirPath fhirPath, final Resource target, final String path, final Op op) {
     final int dot = FhirPaths.lastTopLevelDot(path);
     final String name = dot < 0 ? "" : path.substring(dot + 1).trim();
     if (dot < 0 || !name.matches("[A-Za-z][A-Za-z0-9]*")) {
       throw new UnprocessableEntityException(op + ": path '" + path + "' must end in the name of a list element");
     }
-    final Base container = single(target, path.substring(0, dot), op);
+    final Base container = single(fhirPath, target, path.substring(0, dot), op);
     final Property p = property(container, name, op);
     if (p.getMaxCardinality() == 1) {
       throw new UnprocessableEntityException(op + ": " + name + " is not a list");
