@@ -91,6 +91,14 @@ public final class LocalNetwork implements AutoCloseable {
 
   /** Starts (or restarts) node i with its config; its index database lives in the shared PostgreSQL. */
   public void startNode(final int i) {
+    startNode(i, Map.of());
+  }
+
+  /**
+   * As {@link #startNode(int)}, with settings for this start of this node only, on top of the network's overrides
+   * (e.g. a hospital that validates every write while the others do not).
+   */
+  public void startNode(final int i, final Map<String, String> nodeSettings) {
     synchronized (nodes) {
       if (nodes.get(i) != null) {
         throw new IllegalStateException("node " + i + " is running");
@@ -101,6 +109,7 @@ public final class LocalNetwork implements AutoCloseable {
     settings.put("fhirledger.node.jdbc-url", postgres.jdbcUrl(databaseName(i)));
     settings.put("fhirledger.node.jdbc-username", postgres.username());
     settings.put("fhirledger.node.jdbc-password", "");
+    settings.putAll(nodeSettings);
     final RunningNode node = NodeLauncher.launch(configs.get(i), settings);
     synchronized (nodes) {
       nodes.set(i, node);

@@ -1,6 +1,7 @@
 package org.fhirledger.server.config;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.fhirledger.server.dao.BundleProcessor;
 import org.fhirledger.server.dao.LedgerResourceDao;
@@ -8,9 +9,16 @@ import org.fhirledger.server.dao.LedgerWriter;
 import org.fhirledger.server.rest.SystemProvider;
 import org.fhirledger.server.node.HospitalNode;
 import org.fhirledger.server.operations.LedgerStatusProvider;
+import org.fhirledger.server.rest.CapabilityStatementCustomizer;
 import org.fhirledger.server.rest.FhirLedgerServlet;
+import org.fhirledger.server.rest.HistoryBundleInterceptor;
 import org.fhirledger.server.rest.RequestSizeInterceptor;
+import org.fhirledger.server.rest.ResourceServices;
+import org.fhirledger.server.rest.SystemHistoryProvider;
+import org.fhirledger.server.search.HistoryService;
 import org.fhirledger.server.search.TypeSearchService;
+import org.fhirledger.server.validation.ResourceValidation;
+import org.fhirledger.server.validation.ValidateWritesInterceptor;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -45,15 +53,37 @@ public class FhirNodeApplication {
   }
 
   @Bean
+  public HistoryService historyService(final HospitalNode node, final LedgerResourceDao dao) {
+    return new HistoryService(node.index(), node.ledger(), dao);
+  }
+
+  @Bean
   public ServletRegistrationBean<FhirLedgerServlet> fhirServlet(
-      final HospitalNode node, final LedgerResourceDao dao, final TypeSearchService search, final NodeProperties properties) {
+      final HospitalNode node, final LedgerResourceDao dao, final TypeSearchService search, final HistoryService history,
+      final NodeProperties properties) {
+    final ResourceValidation validation = ResourceValidation.shared();
+    final ResourceServices services =
+        new ResourceServices(dao, search, history, validation, properties.updateAsCreate(), properties.validateWrites());
+    final List<Object> interceptors = new ArrayList<>();
+    interceptors.add(new RequestSizeInterceptor(properties.maxResourceBytes()));
+    interceptors.add(new HistoryBundleInterceptor());
+    interceptors.add(new CapabilityStatementCustomizer(properties.updateAsCreate(), softwareVersion()));
+    if (properties.validateWrites()) {
+      interceptors.add(new ValidateWritesInterceptor(validation));
+    }
     final FhirLedgerServlet servlet = new FhirLedgerServlet(
-        FhirContexts.serverR4(), dao, search,
-        List.of(new LedgerStatusProvider(node.ledger(), properties.name()), new SystemProvider(new BundleProcessor(dao))),
-        List.of(new RequestSizeInterceptor(properties.maxResourceBytes())));
+        FhirContexts.serverR4(), services,
+        List.of(new LedgerStatusProvider(node.ledger(), properties.name()), new SystemHistoryProvider(history),
+            new SystemProvider(new BundleProcessor(dao))),
+        interceptors);
     final ServletRegistrationBean<FhirLedgerServlet> registration = new ServletRegistrationBean<>(servlet, "/fhir/*");
     registration.setName("fhir");
     registration.setLoadOnStartup(1);
     return registration;
+  }
+
+  private static String softwareVersion() {
+    final String v = FhirNodeApplication.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
   }
 }

@@ -24,9 +24,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param writeTimeoutMillis how long a FHIR write waits for its block before answering 503
  * @param referentialIntegrity refuse (422) a write that references a resource that does not exist, and (409) a
  *     delete of a resource that others reference; decided on the ledger, per transaction, as this node asks
- * @param updateAsCreate let PUT create a resource with the client's id when none exists
+ * @param updateAsCreate whether a PUT to an id that does not exist creates the resource with the client's id
+ *     (R4 http.html#upsert); when false such a PUT answers 405
  * @param conditionalDeleteMultiple let a conditional delete remove every match (otherwise 412 on several)
  * @param cascadeDelete honour {@code _cascade=delete} on delete (removes what references the resource too)
+ * @param validateWrites whether every create, update and patch is validated (base R4 and its declared
+ *     meta.profile) and rejected with 422 when the validator reports an error
  * @param configDir the folder relative paths in this configuration are resolved against (set by the CLI
  *     to the folder of node.yaml; default: the working directory)
  */
@@ -50,6 +53,7 @@ public record NodeProperties(
     @DefaultValue("true") boolean updateAsCreate,
     @DefaultValue("false") boolean conditionalDeleteMultiple,
     @DefaultValue("false") boolean cascadeDelete,
+    @DefaultValue("false") boolean validateWrites,
     @DefaultValue(".") String configDir) {
 
   public static final long DEFAULT_MAX_RESOURCE_BYTES = 16L * 1024 * 1024;

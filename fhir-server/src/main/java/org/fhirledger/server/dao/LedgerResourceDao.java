@@ -3,6 +3,7 @@ package org.fhirledger.server.dao;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -19,12 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.fhirledger.ledger.chain.Condition;
 import org.fhirledger.ledger.chain.Operation;
 import org.fhirledger.ledger.dag.DagReader;
 import org.fhirledger.ledger.node.BlockExecutor.Rejection;
 import org.fhirledger.ledger.node.LedgerNode;
+import org.fhirledger.server.dao.patch.ResourcePatcher;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.TransactionOutcome;
@@ -55,6 +58,7 @@ public final class LedgerResourceDao {
   private final LedgerNode ledger;
   private final LedgerWriter writer;
   private final WritePolicy policy;
+  private final ResourcePatcher patcher;
 
   /** What this server allows beyond the plain interactions. */
   public record WritePolicy(boolean updateCreates, boolean conditionalDeleteMultiple, boolean cascadeDelete) {
@@ -68,6 +72,7 @@ public final class LedgerResourceDao {
     this.ledger = ledger;
     this.writer = writer;
     this.policy = policy;
+    this.patcher = new ResourcePatcher(fhir);
   }
 
   public LedgerWriter writer() {
@@ -124,9 +129,9 @@ public final class LedgerResourceDao {
       final long current = head.map(ResourceVersion::versionId).orElse(0L);
       checkIfMatch(ifMatchVersion, current, type, id);
       final boolean created = head.isEmpty() || head.get().deleted();
-      if (created && !policy.updateCreates()) {
-        throw new ResourceNotFoundException("No " + type + "/" + id + " to update, and this server does not create resources "
-            + "with client-chosen ids (fhirledger.node.update-creates=false)");
+      if (head.isEmpty() && !policy.updateCreates()) {
+        throw new ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException(type + "/" + id + " does not exist and this server "
+            + "does not create resources with client-assigned ids (update-as-create is off); use POST " + type);
       }
       final long now = System.currentTimeMillis();
       final Staged s = writer.stage(Operation.UPDATE, type, id, current, resource.copy(), now);
@@ -385,6 +390,46 @@ public final class LedgerResourceDao {
     final OperationOutcome oo = new OperationOutcome();
     oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION).setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(text);
     return oo;
+  }
+
+  /**
+   * PATCH: reads the current version, applies the patch (JSON Patch or FHIRPath Patch), lets {@code check} see
+   * the result (validation), and writes it as an update expecting the version it read, so that a concurrent
+   * write in between makes the ledger reject this one (deterministically, on every node) instead of losing it.
+   * Without If-Match the patch is applied again to the new version (it is a change, not a whole resource).
+   */
+  public MethodOutcome patch(final String type, final String id, final PatchTypeEnum patchType, final String body,
+      final Long ifMatchVersion, final String clientId, final Consumer<Resource> check) {
+    awaitVersionSeenElsewhere(type, id, ifMatchVersion);
+    for (int attempt = 1; ; attempt++) {
+      final ResourceVersion head = store().head(type, id).orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
+      checkIfMatch(ifMatchVersion, head.versionId(), type, id);
+      if (head.deleted()) {
+        throw new ResourceGoneException("Resource " + type + "/" + id + " was deleted in version " + head.versionId());
+      }
+      final Resource patched = patcher.apply(load(head), patchType, body);
+      check.accept(patched);
+      try {
+        return update(type, id, patched, head.versionId(), clientId);
+      } catch (final PreconditionFailedException e) {
+        if (ifMatchVersion != null) {
+          throw e;
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ResourceVersionConflictException(type + "/" + id + " kept changing while the patch was applied; read it and patch again");
+        }
+      }
+    }
+  }
+
+  /** {@code Type/id} of the live resources that reference the resource, in this node's world state. */
+  public List<String> referrers(final String type, final String id) {
+    return store().referrers(type, id);
+  }
+
+  /** An empty resource of the type, to stand for a deleted version in a history. */
+  public Resource placeholder(final String type) {
+    return (Resource) fhir.getResourceDefinition(type).newInstance();
   }
 
   static void checkId(final String id) {

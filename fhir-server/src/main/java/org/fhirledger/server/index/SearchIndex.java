@@ -67,6 +67,11 @@ public final class SearchIndex {
     LOG.info("search index schema migrated applied={} version={}", result.migrationsExecuted, result.targetSchemaVersion);
   }
 
+  /** The version-history queries of this index (history interactions). */
+  public HistoryIndex historyIndex() {
+    return new HistoryIndex(dataSource);
+  }
+
   /** Height of the last block applied; 0 (the genesis) for a new index. */
   public long indexedHeight() {
     try (Connection c = dataSource.getConnection();

@@ -8,33 +8,34 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.ArrayList;
 import java.util.List;
-import org.fhirledger.server.dao.LedgerResourceDao;
-import org.fhirledger.server.search.TypeSearchService;
 import org.hl7.fhir.r4.model.Resource;
 
 /** HAPI's plain RestfulServer with one ledger-backed provider per R4 resource type. */
 public final class FhirLedgerServlet extends RestfulServer {
   private static final long serialVersionUID = 1L;
   private static final int PAGES_KEPT = 1000;
+  private static final int HISTORY_PAGE_SIZE = 20;
 
   public FhirLedgerServlet(
-      final FhirContext fhir, final LedgerResourceDao dao, final TypeSearchService search, final List<Object> plainProviders, final List<Object> interceptors) {
+      final FhirContext fhir, final ResourceServices services, final List<Object> plainProviders, final List<Object> interceptors) {
     super(fhir);
-    setResourceProviders(providersFor(fhir, dao, search));
+    setResourceProviders(providersFor(fhir, services));
     setPlainProviders(plainProviders);
     interceptors.forEach(this::registerInterceptor);
     setDefaultResponseEncoding(EncodingEnum.JSON);
     setPagingProvider(new FifoMemoryPagingProvider(PAGES_KEPT));
+    // HAPI pages histories by offset, with this page size when the client gives no _count.
+    setDefaultPageSize(HISTORY_PAGE_SIZE);
     setImplementationDescription("FHIR Ledger: FHIR R4 on a permissioned BFT ledger");
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List<IResourceProvider> providersFor(final FhirContext fhir, final LedgerResourceDao dao, final TypeSearchService search) {
+  private static List<IResourceProvider> providersFor(final FhirContext fhir, final ResourceServices services) {
     final List<IResourceProvider> providers = new ArrayList<>();
     for (final String name : fhir.getResourceTypes()) {
       final RuntimeResourceDefinition def = fhir.getResourceDefinition(name);
       final Class<? extends Resource> type = (Class<? extends Resource>) def.getImplementingClass();
-      providers.add(new LedgerResourceProvider(type, name, dao, search));
+      providers.add(new LedgerResourceProvider(type, name, services));
     }
     return providers;
   }
