@@ -167,6 +167,11 @@ public final class IpbftStateMachine {
     return List.copyOf(evidence);
   }
 
+  /** Messages held for later heights; bounded by {@code maxBufferedFutureMessages}. */
+  public int bufferedFutureMessages() {
+    return futureCount;
+  }
+
   public long droppedMessages() {
     return dropped;
   }

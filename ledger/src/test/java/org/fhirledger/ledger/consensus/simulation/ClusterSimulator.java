@@ -26,7 +26,6 @@ import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
 import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
 import org.fhirledger.ledger.consensus.messages.Proposal;
 import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
-import org.fhirledger.ledger.crypto.Ed25519Keys;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.dag.ContentId;
@@ -48,7 +47,13 @@ public final class ClusterSimulator {
    * then heals, as TCP links do after a reconnect); silent and Byzantine validators stay so throughout.
    */
   public record Faults(
-      double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer, boolean twins, boolean crashes) {
+      double loss, double duplication, int maxDelayMillis, int silent, boolean equivocatingProposer, boolean twins, boolean crashes,
+      Strategy strategy) {
+    public Faults(final double loss, final double duplication, final int maxDelayMillis, final int silent, final boolean equivocatingProposer,
+        final boolean twins, final boolean crashes) {
+      this(loss, duplication, maxDelayMillis, silent, equivocatingProposer, twins, crashes, Strategy.NONE);
+    }
+
     public Faults(final double loss, final double duplication, final int maxDelayMillis, final int silent, final boolean equivocatingProposer) {
       this(loss, duplication, maxDelayMillis, silent, equivocatingProposer, false, false);
     }
@@ -58,6 +63,13 @@ public final class ClusterSimulator {
       this(loss, duplication, maxDelayMillis, silent, equivocatingProposer, twins, false);
     }
   }
+
+  /**
+   * What the Byzantine validator (index {@code silent}, right after the silent ones) does besides following the
+   * protocol: vote for two blocks at once, send messages with broken signatures and from a key outside the
+   * consortium, replay its messages of earlier heights, or flood far-future heights.
+   */
+  public enum Strategy { NONE, DOUBLE_VOTER, FORGER, REPLAYER, FLOODER }
 
   /** Markers for crash and restart events (compared by identity). */
   private static final ConsensusEvent CRASH = new ConsensusEvent.TransactionsPending();
@@ -104,9 +116,7 @@ public final class ClusterSimulator {
     this.faults = faults;
     final List<Validator> vs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      final byte[] sk = new byte[32];
-      new Random(seed * 31 + i).nextBytes(sk);
-      final Signer key = Ed25519Keys.fromPrivateKey(sk);
+      final Signer key = SimulatedKeys.signer(seed * 31 + i);
       keys.add(key);
       vs.add(new Validator("v" + i, key.publicKey(), "127.0.0.1", 1));
     }
@@ -128,7 +138,7 @@ public final class ClusterSimulator {
 
   /** A fresh state machine for the node; its blocks differ per incarnation, as a restarted mempool's would. */
   private IpbftStateMachine newMachine(final int node) {
-    return new IpbftStateMachine(CHAIN, keyOf(node), Ed25519Keys.verifier(), h -> validators,
+    return new IpbftStateMachine(CHAIN, keyOf(node), SimulatedKeys.VERIFIER, h -> validators,
         (h, r, parent) -> Optional.of(block(node, h, r, parent, 2 * incarnation.get(node))), b -> null, config);
   }
 
@@ -140,7 +150,8 @@ public final class ClusterSimulator {
 
   private boolean crashesAllowed() {
     // crashed validators count against f: only when no other fault uses the budget
-    return faults.crashes() && faults.silent() == 0 && !faults.equivocatingProposer() && !faults.twins();
+    return faults.crashes() && faults.silent() == 0 && !faults.equivocatingProposer() && !faults.twins()
+        && faults.strategy() == Strategy.NONE;
   }
 
   private void scheduleCrashes() {
@@ -210,7 +221,7 @@ public final class ClusterSimulator {
   public String replayHint() {
     return "replay with: mvn -pl ledger test -Dtest=IpbftSimulationTest#replaysOneSeed -Dsim.seed=" + seed + " -Dsim.n=" + n
         + " -Dsim.loss=" + faults.loss() + " -Dsim.silent=" + faults.silent() + " -Dsim.equivocating=" + faults.equivocatingProposer()
-        + " -Dsim.twins=" + faults.twins() + " -Dsim.crashes=" + faults.crashes();
+        + " -Dsim.twins=" + faults.twins() + " -Dsim.crashes=" + faults.crashes() + " -Dsim.strategy=" + faults.strategy();
   }
 
   private Block block(final int proposer, final long height, final int round, final Hash32 parent, final int variant) {
@@ -228,11 +239,11 @@ public final class ClusterSimulator {
   }
 
   private boolean byzantine(final int node) {
-    return faults.equivocatingProposer() && node == faults.silent();
+    return (faults.equivocatingProposer() || faults.strategy() != Strategy.NONE) && node == faults.silent();
   }
 
   private int honestCount() {
-    return n - faults.silent() - (faults.equivocatingProposer() ? 1 : 0);
+    return n - faults.silent() - (faults.equivocatingProposer() || faults.strategy() != Strategy.NONE ? 1 : 0);
   }
 
   /** Runs until every honest node has finalized targetHeight, or the virtual deadline passes; true when live. */
@@ -267,6 +278,10 @@ public final class ClusterSimulator {
         syncFromPeers(s.node);
       } else {
         perform(s.node, machines.get(s.node).handle(s.event));
+        if (machines.get(s.node).bufferedFutureMessages() > config.maxBufferedFutureMessages()) {
+          throw new AssertionError("node " + s.node + " buffers " + machines.get(s.node).bufferedFutureMessages()
+              + " future messages, over the bound; " + replayHint());
+        }
       }
       if (allHonestReached(targetHeight)) {
         return true;
@@ -325,16 +340,67 @@ public final class ClusterSimulator {
     }
   }
 
+  private final List<ConsensusMessage> sentByByzantine = new ArrayList<>();
+  private final Signer outsider = SimulatedKeys.signer(-1);
+
+  /** The Byzantine validator's extra messages, sent to everyone along with each of its broadcasts. */
+  private void misbehave(final int from, final ConsensusMessage m) {
+    final List<ConsensusMessage> extra = new ArrayList<>();
+    final Hash32 bogus = Hash32.sha256(("bogus " + now + " " + m.height() + " " + m.round()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    switch (faults.strategy()) {
+      case FORGER -> {
+        final byte[] bytes = ConsensusCodec.encode(m);
+        bytes[bytes.length - 1] ^= 0x01; // the signature's last byte
+        extra.add(ConsensusCodec.decode(bytes));
+        extra.add(Prepare.create(outsider, CHAIN, m.height(), m.round(), bogus));
+        extra.add(Commit.create(outsider, CHAIN, m.height(), m.round(), bogus));
+      }
+      case REPLAYER -> {
+        if (!sentByByzantine.isEmpty()) {
+          extra.add(sentByByzantine.get(random.nextInt(sentByByzantine.size())));
+        }
+        if (sentByByzantine.size() < 2_000) {
+          sentByByzantine.add(m);
+        }
+      }
+      case FLOODER -> {
+        for (int i = 0; i < 20; i++) {
+          extra.add(Prepare.create(keys.get(from), CHAIN, m.height() + 1 + random.nextInt(5_000), random.nextInt(1_000), bogus));
+        }
+      }
+      default -> { }
+    }
+    for (final ConsensusMessage x : extra) {
+      for (int to = 0; to < n; to++) {
+        if (to != from) {
+          deliver(from, to, x);
+        }
+      }
+    }
+  }
+
   private void broadcast(final int from, final ConsensusMessage message) {
+    if (byzantine(from)) {
+      misbehave(from, message);
+    }
     for (int to = 0; to < machines.size(); to++) {
       if (to == from) {
         continue;
       }
       ConsensusMessage m = message;
-      if (byzantine(from) && message instanceof Proposal p && p.validRound() < 0 && to % 2 == 0) {
+      if (byzantine(from) && faults.equivocatingProposer() && message instanceof Proposal p && p.validRound() < 0 && to % 2 == 0) {
         // Equivocation: half the validators get a different block for the same (height, round).
         final Block other = block(from, p.height(), p.round(), p.block().header().parentHash(), 1);
         m = Proposal.create(keys.get(from), CHAIN, p.height(), p.round(), other, -1, List.of());
+      }
+      if (byzantine(from) && faults.strategy() == Strategy.DOUBLE_VOTER && to % 2 == 0) {
+        // Double voting: half the validators also see this validator vote for another block at the same (height, round).
+        final Hash32 other = Hash32.sha256(("other " + message.height() + " " + message.round()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (message instanceof Prepare) {
+          deliver(from, to, Prepare.create(keys.get(from), CHAIN, message.height(), message.round(), other));
+        } else if (message instanceof Commit) {
+          deliver(from, to, Commit.create(keys.get(from), CHAIN, message.height(), message.round(), other));
+        }
       }
       deliver(from, to, m);
     }
@@ -352,7 +418,7 @@ public final class ClusterSimulator {
   }
 
   private void finalizeAt(final int node, final Block block, final CommitCertificate cert) {
-    final String problem = cert.check(CHAIN, validators, Ed25519Keys.verifier());
+    final String problem = cert.check(CHAIN, validators, SimulatedKeys.VERIFIER);
     if (problem != null || !cert.blockHash().equals(block.hash())) {
       throw new AssertionError("node " + node + " finalized height " + block.height() + " with a bad certificate: " + problem + "; " + replayHint());
     }
@@ -410,6 +476,17 @@ public final class ClusterSimulator {
           chains.get(i).size(), machines.get(i).height(), machines.get(i).round()));
     }
     return sb.append(String.format("%n  virtual time %d ms, %d steps", now, steps)).toString();
+  }
+
+  /** Evidence recorded by honest validators (a double voter must be caught by someone). */
+  public int honestEvidence() {
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      if (honest(i)) {
+        count += machines.get(i).evidence().size();
+      }
+    }
+    return count;
   }
 
   public long virtualTimeMillis() {

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IpbftSimulationTest {
   private static final long TARGET_HEIGHT = 8;
   private static final long DEADLINE_MILLIS = 10 * 60_000;
+  /** Seeds per configuration in the default run: 21 configurations x 120 = 2,520 runs (the campaign profile: 8,400 each). */
+  private static final int SEEDS = 120;
   /** Longer runs when validators crash, so that crashes fall inside open heights. */
   private static final long CRASH_TARGET_HEIGHT = 30;
 
@@ -26,9 +28,11 @@ class IpbftSimulationTest {
       "4, 0.05, 0, true",
       "7, 0.1, 2, false",
       "7, 0.05, 1, true",
+      "13, 0.1, 4, false",
+      "16, 0.05, 4, true",
   })
   void randomSeedsStaySafeAndLive(final int n, final double loss, final int silent, final boolean equivocating) {
-    final int seeds = Integer.getInteger("sim.seeds", 60);
+    final int seeds = Integer.getInteger("sim.seeds", SEEDS);
     for (long seed = 1; seed <= seeds; seed++) {
       final ClusterSimulator sim = new ClusterSimulator(seed * 7919 + n, n, new ClusterSimulator.Faults(loss, 0.05, 40, silent, equivocating));
       assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("liveness; %s%s", sim.replayHint(), sim.describe()).isTrue();
@@ -39,10 +43,31 @@ class IpbftSimulationTest {
   @ParameterizedTest(name = "twins n={0} loss={1}")
   @CsvSource({"4, 0.0", "4, 0.1", "7, 0.05"})
   void twinsNeverBreakAgreementAndTheNetworkRecoversAfterHealing(final int n, final double loss) {
-    final int seeds = Integer.getInteger("sim.seeds", 60);
+    final int seeds = Integer.getInteger("sim.seeds", SEEDS);
     for (long seed = 1; seed <= seeds; seed++) {
       final ClusterSimulator sim = new ClusterSimulator(seed * 104_729 + n, n, new ClusterSimulator.Faults(loss, 0.05, 40, 0, false, true));
       assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("liveness; %s%s", sim.replayHint(), sim.describe()).isTrue();
+    }
+  }
+
+  /** One Byzantine validator with each strategy, at n = 4, 7 and 10: safe, live, and caught where it leaves evidence. */
+  @ParameterizedTest(name = "byzantine {2} n={0} loss={1}")
+  @CsvSource({
+      "4, 0.05, DOUBLE_VOTER", "7, 0.05, DOUBLE_VOTER",
+      "4, 0.05, FORGER", "4, 0.05, REPLAYER", "4, 0.05, FLOODER",
+      "10, 0.05, FORGER", "10, 0.0, FLOODER",
+  })
+  void aByzantineValidatorCannotBreakAgreementOrStopTheOthers(final int n, final double loss, final ClusterSimulator.Strategy strategy) {
+    final int seeds = Integer.getInteger("sim.seeds", SEEDS);
+    int evidence = 0;
+    for (long seed = 1; seed <= seeds; seed++) {
+      final ClusterSimulator sim = new ClusterSimulator(seed * 32_452_843L + n, n,
+          new ClusterSimulator.Faults(loss, 0.05, 40, 0, false, false, false, strategy));
+      assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("liveness; %s%s", sim.replayHint(), sim.describe()).isTrue();
+      evidence += sim.honestEvidence();
+    }
+    if (strategy == ClusterSimulator.Strategy.DOUBLE_VOTER) {
+      assertThat(evidence).as("double votes are kept as evidence").isPositive();
     }
   }
 
@@ -53,7 +78,7 @@ class IpbftSimulationTest {
   @ParameterizedTest(name = "crashes n={0} loss={1}")
   @CsvSource({"4, 0.0", "4, 0.1", "7, 0.05"})
   void crashedValidatorsRestartFromTheirJournalAndNeverVoteTwice(final int n, final double loss) {
-    final int seeds = Integer.getInteger("sim.seeds", 60);
+    final int seeds = Integer.getInteger("sim.seeds", SEEDS);
     for (long seed = 1; seed <= seeds; seed++) {
       final ClusterSimulator sim = new ClusterSimulator(seed * 15_485_863L + n, n,
           new ClusterSimulator.Faults(loss, 0.05, 40, 0, false, false, true));
@@ -85,7 +110,8 @@ class IpbftSimulationTest {
     final long s = seed == null ? 42 : seed;
     final ClusterSimulator sim = new ClusterSimulator(s, n, new ClusterSimulator.Faults(
         Double.parseDouble(System.getProperty("sim.loss", "0.1")), 0.05, 40, Integer.getInteger("sim.silent", 1),
-        Boolean.getBoolean("sim.equivocating"), Boolean.getBoolean("sim.twins"), Boolean.getBoolean("sim.crashes")));
+        Boolean.getBoolean("sim.equivocating"), Boolean.getBoolean("sim.twins"), Boolean.getBoolean("sim.crashes"),
+        ClusterSimulator.Strategy.valueOf(System.getProperty("sim.strategy", "NONE"))));
     assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("%s%s", sim.replayHint(), sim.describe()).isTrue();
   }
 }
