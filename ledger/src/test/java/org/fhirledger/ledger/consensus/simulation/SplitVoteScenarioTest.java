@@ -145,4 +145,58 @@ class SplitVoteScenarioTest {
       assertThat(honest.get(laggard).height()).isEqualTo(2);
     }
   }
+
+  /**
+   * The paper's Algorithm 4, reduced to its decision rule for this scenario: a validator prepares whatever the
+   * round's proposer offers (no lock), commits the hash a quorum prepared, and finalizes the most-voted hash once
+   * it has a quorum of commits. Kept as a model (hashes and vote counts, no signatures) because the point is the
+   * rule, not the messages.
+   */
+  private static final class MostVotedValidator {
+    private final String name;
+    private String finalized;
+
+    MostVotedValidator(final String name) {
+      this.name = name;
+    }
+
+    String prepare(final String proposed) {
+      return proposed; // no lock: any proposal of the current round is acceptable
+    }
+
+    void onCommits(final Map<String, Integer> commitsByHash, final int quorum) {
+      if (finalized != null) {
+        return;
+      }
+      commitsByHash.entrySet().stream().max(Map.Entry.comparingByValue())
+          .filter(e -> e.getValue() >= quorum).ifPresent(e -> finalized = e.getKey());
+    }
+
+    @Override
+    public String toString() {
+      return name + " finalized " + finalized;
+    }
+  }
+
+  @Test
+  void theSameScheduleUnderThePapersMostVotedRuleForks() {
+    final int quorum = validators.quorum();
+    final MostVotedValidator x = new MostVotedValidator("X");
+    final MostVotedValidator y = new MostVotedValidator("Y");
+    final MostVotedValidator z = new MostVotedValidator("Z");
+    // Round 0: the same split. X and Y (and the Byzantine validator) prepare and commit A; only X sees the commits.
+    final Map<String, Integer> round0CommitsSeenByX = new HashMap<>(Map.of(x.prepare("A"), 3));
+    x.onCommits(round0CommitsSeenByX, quorum);
+    y.prepare("A");
+    // Round 1: Z proposes B. Y, holding no lock, prepares and commits B with Z and the Byzantine validator.
+    final Map<String, Integer> round1Commits = new HashMap<>();
+    for (final MostVotedValidator v : List.of(y, z)) {
+      round1Commits.merge(v.prepare("B"), 1, Integer::sum);
+    }
+    round1Commits.merge("B", 1, Integer::sum); // the Byzantine validator
+    y.onCommits(round1Commits, quorum);
+    z.onCommits(round1Commits, quorum);
+    assertThat(x.finalized).isEqualTo("A");
+    assertThat(y.finalized).as("a fork: %s, %s", x, y).isEqualTo("B");
+  }
 }
