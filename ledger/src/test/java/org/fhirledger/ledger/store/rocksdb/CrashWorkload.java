@@ -2,7 +2,6 @@ package org.fhirledger.ledger.store.rocksdb;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ import org.fhirledger.ledger.store.TransactionOutcome;
 final class CrashWorkload {
   static final String TYPE = "Patient";
   static final int RESOURCES = 150;
-  private static final int MAX_TXS = 40;
+  private static final int MAX_TXS = 24;
   private final long seed;
   private final TestChain chain;
 
@@ -87,12 +86,11 @@ final class CrashWorkload {
   }
 
   /**
-   * The head each resource must have after blocks 1..height, recomputed from the stored blocks and their
-   * recorded outcomes alone (resource id → newest committed change).
+   * Folds the changes blocks {@code from}..{@code to} committed into {@code heads} (resource id → newest
+   * committed change), recomputed from the stored blocks and their recorded outcomes alone.
    */
-  static Map<String, ResourceChange> expectedHeads(final LedgerStore store, final long height) {
-    final Map<String, ResourceChange> heads = new HashMap<>();
-    for (long h = 1; h <= height; h++) {
+  static void foldHeads(final LedgerStore store, final long from, final long to, final Map<String, ResourceChange> heads) {
+    for (long h = from; h <= to; h++) {
       final Block block = store.block(h).orElseThrow();
       for (final Transaction tx : block.transactions()) {
         final TransactionOutcome outcome = store.outcome(tx.hash()).orElseThrow();
@@ -101,6 +99,5 @@ final class CrashWorkload {
         }
       }
     }
-    return heads;
   }
 }
