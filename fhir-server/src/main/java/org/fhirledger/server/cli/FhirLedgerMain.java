@@ -1,5 +1,6 @@
 package org.fhirledger.server.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,11 @@ public final class FhirLedgerMain {
   /** Runs one command and returns its exit code (for tests and embedding; main exits with it). */
   public static int run(final String... args) {
     return new CommandLine(new FhirLedgerMain()).execute(args);
+  }
+
+  /** Runs one command with its output and errors going to the given writers instead of stdout and stderr. */
+  public static int run(final PrintWriter out, final PrintWriter err, final String... args) {
+    return new CommandLine(new FhirLedgerMain()).setOut(out).setErr(err).execute(args);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

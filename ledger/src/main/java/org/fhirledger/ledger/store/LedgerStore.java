@@ -6,6 +6,7 @@ import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.CommitCertificate;
 import org.fhirledger.ledger.chain.Genesis;
 import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.dag.ContentId;
 
 /**
  * A node's chain and world state. {@link #apply} writes a whole block at once or nothing (one RocksDB
@@ -52,10 +53,34 @@ public interface LedgerStore extends ChunkStore, AutoCloseable {
   /** Applies the block at height() + 1 atomically; a block at any other height is refused. */
   void apply(AppliedBlock block);
 
+  /**
+   * Visits every resource head (type, id, newest version number) in key order. For audits and rebuilds:
+   * it walks the whole world state.
+   */
+  void forEachHead(HeadVisitor visitor);
+
+  /**
+   * Visits every stored chunk as it lies on disk, id and bytes, without verifying them against each other
+   * (the visitor does that: an audit must see a corrupt chunk, not an exception).
+   */
+  void forEachChunk(ChunkVisitor visitor);
+
   Optional<byte[]> metadata(String key);
 
   void putMetadata(String key, byte[] value);
 
   @Override
   void close();
+
+  /** Receives one resource head of {@link #forEachHead}. */
+  @FunctionalInterface
+  interface HeadVisitor {
+    void visit(String resourceType, String resourceId, long versionId);
+  }
+
+  /** Receives one stored chunk of {@link #forEachChunk}; the bytes are the visitor's to keep. */
+  @FunctionalInterface
+  interface ChunkVisitor {
+    void visit(ContentId id, byte[] data);
+  }
 }

@@ -407,6 +407,33 @@ public final class RocksDbLedgerStore implements LedgerStore {
   }
 
   @Override
+  public void forEachHead(final HeadVisitor visitor) {
+    whileOpen(() -> {
+      try (RocksIterator it = db.newIterator(cf.get(CF_HEADS))) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          final String[] typeAndId = decodeStored(CF_HEADS, it.key(), StoreEncoding::decodeResourceKey);
+          visitor.visit(typeAndId[0], typeAndId[1], decodeStored(CF_HEADS, it.value(), StoreEncoding::readLong));
+        }
+        it.status();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void forEachChunk(final ChunkVisitor visitor) {
+    whileOpen(() -> {
+      try (RocksIterator it = db.newIterator(cf.get(CF_CHUNKS))) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          visitor.visit(decodeStored(CF_CHUNKS, it.key(), ContentId::fromBytes), it.value());
+        }
+        it.status();
+      }
+      return null;
+    });
+  }
+
+  @Override
   public Optional<byte[]> metadata(final String key) {
     return get(CF_METADATA, StoreEncoding.metadataKey('u', key), Function.identity());
   }

@@ -39,6 +39,14 @@ final class StoreEncoding {
     return new ByteWriter(16 + type.length() + id.length()).string(type).string(id).toByteArray();
   }
 
+  /** The (type, id) of a resource key, refusing anything else (e.g. a version key). */
+  static String[] decodeResourceKey(final byte[] key) {
+    final ByteReader in = new ByteReader(key);
+    final String[] typeAndId = {in.string(MAX_NAME), in.string(MAX_NAME)};
+    in.expectEnd();
+    return typeAndId;
+  }
+
   static byte[] versionKey(final String type, final String id, final long version) {
     return new ByteWriter(24 + type.length() + id.length()).string(type).string(id).i64(version).toByteArray();
   }

@@ -13,6 +13,7 @@ public final class RocksDbTamper {
   public static final String BLOCKS = RocksDbLedgerStore.CF_BLOCKS;
   public static final String CERTIFICATES = RocksDbLedgerStore.CF_CERTIFICATES;
   public static final String CHUNKS = RocksDbLedgerStore.CF_CHUNKS;
+  public static final String HEADS = RocksDbLedgerStore.CF_HEADS;
 
   private RocksDbTamper() {}
 
@@ -20,15 +21,33 @@ public final class RocksDbTamper {
     return StoreEncoding.longKey(height);
   }
 
+  /** The key of a resource's head in {@link #HEADS}; its value is {@link #heightKey} of the version number. */
+  public static byte[] headKey(final String resourceType, final String resourceId) {
+    return StoreEncoding.resourceKey(resourceType, resourceId);
+  }
+
   public static void overwrite(final Path dir, final String columnFamily, final byte[] key, final byte[] value) throws Exception {
+    change(dir, columnFamily, (db, family) -> db.put(family, key, value));
+  }
+
+  public static void delete(final Path dir, final String columnFamily, final byte[] key) throws Exception {
+    change(dir, columnFamily, (db, family) -> db.delete(family, key));
+  }
+
+  private static void change(final Path dir, final String columnFamily, final Change change) throws Exception {
     final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
     RocksDbLedgerStore.COLUMN_FAMILIES.forEach(n -> descriptors.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.US_ASCII))));
     final List<ColumnFamilyHandle> handles = new ArrayList<>();
     try (RocksDB db = RocksDB.open(dir.toString(), descriptors, handles)) {
-      db.put(handles.get(1 + RocksDbLedgerStore.COLUMN_FAMILIES.indexOf(columnFamily)), key, value);
+      change.apply(db, handles.get(1 + RocksDbLedgerStore.COLUMN_FAMILIES.indexOf(columnFamily)));
     } finally {
       handles.forEach(ColumnFamilyHandle::close);
     }
+  }
+
+  @FunctionalInterface
+  private interface Change {
+    void apply(RocksDB db, ColumnFamilyHandle family) throws Exception;
   }
 }
