@@ -1,6 +1,7 @@
 package org.fhirledger.server.dao;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -33,7 +34,7 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Transaction and batch Bundles (R4 http.html#transaction). A transaction is one ledger transaction: its
- * entries are processed in the spec's order (DELETE, POST, PUT, GET), {@code urn:uuid:} full URLs and
+ * entries are processed in the spec's order (DELETE, POST, PUT/PATCH, GET), {@code urn:uuid:} full URLs and
  * conditional references ({@code Type?identifier=...}) are resolved, conditional creates, updates and deletes
  * become {@link Condition}s checked when the block is applied, and all writes commit in one block or none
  * does. If another hospital changed what a condition matched in the meantime, the whole Bundle is resolved
@@ -47,14 +48,33 @@ public final class BundleProcessor {
   private final FhirContext fhir;
   private final LedgerResourceDao dao;
   private final LedgerWriter writer;
+  private final org.fhirledger.server.dao.patch.ResourcePatcher patcher;
 
   public BundleProcessor(final LedgerResourceDao dao) {
     this.fhir = org.fhirledger.server.config.FhirContexts.serverR4();
     this.dao = dao;
     this.writer = dao.writer();
+    this.patcher = new org.fhirledger.server.dao.patch.ResourcePatcher(fhir);
   }
 
   public Bundle process(final Bundle bundle, final String clientId) {
+    return process(bundle, clientId, null);
+  }
+
+  /** {@code serverBase} makes the full URLs of resources returned by GET entries absolute, as R4 requires. */
+  public Bundle process(final Bundle bundle, final String clientId, final String serverBase) {
+    final Bundle response = processEntries(bundle, clientId);
+    if (serverBase != null) {
+      for (final BundleEntryComponent e : response.getEntry()) {
+        if (e.hasResource()) {
+          e.setFullUrl(serverBase + "/" + e.getResource().getIdElement().toUnqualifiedVersionless().getValue());
+        }
+      }
+    }
+    return response;
+  }
+
+  private Bundle processEntries(final Bundle bundle, final String clientId) {
     if (bundle == null || bundle.getType() == null) {
       throw new InvalidRequestException("POST to the server base needs a Bundle of type transaction or batch");
     }
@@ -155,6 +175,7 @@ public final class BundleProcessor {
           case DELETE -> planDelete(i, req, conditions, targets, responses);
           case POST -> planCreate(i, entry, conditions, targets, responses, fullUrls, createdByCriteria, bodies);
           case PUT -> usedIfMatch |= planUpdate(i, entry, conditions, targets, fullUrls, bodies);
+          case PATCH -> usedIfMatch |= planPatch(i, entry, targets, fullUrls, bodies);
           case GET, HEAD -> reads.put(i, req.getUrl());
           default -> throw new InvalidRequestException("method " + req.getMethod().toCode() + " is not supported in a Bundle here");
         }
@@ -306,6 +327,45 @@ public final class BundleProcessor {
     return req.hasIfMatch();
   }
 
+  /**
+   * A PATCH entry (R4 http.html#patch in Bundles): the body is a Parameters resource (FHIRPath Patch) or a
+   * Binary holding a JSON Patch. It is applied to the current version and written as an update of it, so the
+   * ledger's version check decides a race; returns whether the entry used If-Match.
+   */
+  private boolean planPatch(final int i, final BundleEntryComponent entry, final Map<Integer, Target> targets,
+      final Map<String, String> fullUrls, final Map<Integer, Resource> bodies) {
+    final BundleEntryRequestComponent req = entry.getRequest();
+    final Matcher instance = INSTANCE_URL.matcher(req.getUrl());
+    if (!instance.matches() || instance.group(3) != null) {
+      throw new InvalidRequestException("PATCH in a Bundle needs Type/id, got '" + req.getUrl() + "'");
+    }
+    final String type = instance.group(1);
+    final String id = instance.group(2);
+    final Resource body = body(entry);
+    final PatchTypeEnum patchType;
+    final String patch;
+    if (body instanceof org.hl7.fhir.r4.model.Parameters parameters) {
+      patchType = PatchTypeEnum.FHIR_PATCH_JSON;
+      patch = fhir.newJsonParser().encodeResourceToString(parameters);
+    } else if (body instanceof org.hl7.fhir.r4.model.Binary binary && "application/json-patch+json".equals(binary.getContentType())) {
+      patchType = PatchTypeEnum.JSON_PATCH;
+      patch = new String(binary.getData(), java.nio.charset.StandardCharsets.UTF_8);
+    } else {
+      throw new InvalidRequestException("A PATCH entry carries a Parameters resource (FHIRPath Patch) or a Binary of "
+          + "application/json-patch+json, not a " + body.fhirType());
+    }
+    final ResourceVersion head = headOf(type, id).orElseThrow(() -> new ResourceNotFoundException(new org.hl7.fhir.r4.model.IdType(type, id)));
+    if (head.deleted()) {
+      throw new ca.uhn.fhir.rest.server.exceptions.ResourceGoneException(type + "/" + id + " was deleted in version " + head.versionId());
+    }
+    checkIfMatch(req, head.versionId(), type, id);
+    final Resource patched = patcher.apply(dao.load(head), patchType, patch);
+    targets.put(i, new Target(Operation.UPDATE, type, id, head.versionId(), false, false));
+    mapFullUrl(entry, type + "/" + id, fullUrls);
+    bodies.put(i, patched);
+    return req.hasIfMatch();
+  }
+
   /** Points references at what the Bundle's full URLs and conditional references resolve to. */
   private void rewriteReferences(final Resource body, final Map<String, String> fullUrls, final Map<String, String> createdByCriteria,
       final List<Condition> conditions) {
@@ -347,10 +407,7 @@ public final class BundleProcessor {
       final BundleEntryComponent out = response.addEntry();
       final BundleEntryResponseComponent r = plan.responses().get(i);
       if (r != null) {
-        out.setResponse(r);
-        if (r.hasLocation()) {
-          out.setFullUrl(r.getLocation().replaceFirst("/_history/.*$", ""));
-        }
+        out.setResponse(r); // no fullUrl: the entry holds no resource, its location says what was written
         continue;
       }
       final String url = plan.reads().get(i);
@@ -359,7 +416,7 @@ public final class BundleProcessor {
       }
       try {
         final Resource read = read(url);
-        out.setResource(read).setFullUrl(read.getIdElement().toUnqualifiedVersionless().getValue());
+        out.setResource(read);
         out.getResponse().setStatus("200 OK").setEtag("W/\"" + read.getIdElement().getVersionIdPart() + "\"")
             .setLastModified(read.getMeta().getLastUpdated());
       } catch (final BaseServerResponseException e) {

@@ -16,6 +16,6 @@ public final class SystemProvider {
 
   @Transaction
   public Bundle transaction(@TransactionParam final Bundle bundle, final RequestDetails request) {
-    return bundles.process(bundle, RequestHeaders.clientId(request));
+    return bundles.process(bundle, RequestHeaders.clientId(request), request.getFhirServerBase());
   }
 }

@@ -281,8 +281,11 @@ class ConditionalWritesIT {
     final ResourceVersion ov = store.head("Observation", obsId.getIdPart()).orElseThrow();
     assertThat(pv.txHash()).as("one ledger transaction").isEqualTo(ov.txHash());
 
+    FhirAssertions.valid(response);
+
     // the same Bundle again: the conditional create finds its patient, the observation is new
     final Bundle again = client(2).transaction().withBundle(tx).execute();
+    FhirAssertions.valid(again);
     assertThat(again.getEntry().get(0).getResponse().getStatus()).isEqualTo("200 OK");
     assertThat(again.getEntry().get(0).getResponse().getLocation()).startsWith(patientId + "/");
 
@@ -298,12 +301,46 @@ class ConditionalWritesIT {
   }
 
   @Test
+  void aTransactionPatchesAndDeletesAlongsideItsCreates() {
+    final IdType target = (IdType) client(0).create().resource(patient("px-1")).execute().getId().toUnqualifiedVersionless();
+    final IdType doomed = (IdType) client(0).create().resource(patient("px-2")).execute().getId().toUnqualifiedVersionless();
+    final Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    final org.hl7.fhir.r4.model.Parameters fhirPathPatch = new org.hl7.fhir.r4.model.Parameters();
+    final var op = fhirPathPatch.addParameter().setName("operation");
+    op.addPart().setName("type").setValue(new org.hl7.fhir.r4.model.CodeType("replace"));
+    op.addPart().setName("path").setValue(new org.hl7.fhir.r4.model.StringType("Patient.active"));
+    op.addPart().setName("value").setValue(new org.hl7.fhir.r4.model.BooleanType(false));
+    final Patient withActive = patient("px-1");
+    withActive.setActive(true);
+    withActive.setId(target);
+    client(0).update().resource(withActive).execute();
+    tx.addEntry().setResource(fhirPathPatch).getRequest().setMethod(Bundle.HTTPVerb.PATCH).setUrl(target.getValue());
+    final org.hl7.fhir.r4.model.Binary jsonPatch = new org.hl7.fhir.r4.model.Binary().setContentType("application/json-patch+json");
+    jsonPatch.setData("[{\"op\":\"add\",\"path\":\"/gender\",\"value\":\"female\"}]".getBytes(StandardCharsets.UTF_8));
+    final IdType other = (IdType) client(0).create().resource(patient("px-3")).execute().getId().toUnqualifiedVersionless();
+    tx.addEntry().setResource(jsonPatch).getRequest().setMethod(Bundle.HTTPVerb.PATCH).setUrl(other.getValue());
+    tx.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl(doomed.getValue());
+    tx.addEntry().setResource(patient("px-4")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    final Bundle response = FhirAssertions.valid(client(0).transaction().withBundle(tx).execute());
+    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus())
+        .containsExactly("200 OK", "200 OK", "204 No Content", "201 Created");
+    final Patient patched = client(0).read().resource(Patient.class).withId(target.getIdPart()).execute();
+    assertThat(patched.getActive()).isFalse();
+    assertThat(patched.getMeta().getVersionId()).isEqualTo("3");
+    assertThat(client(0).read().resource(Patient.class).withId(other.getIdPart()).execute().getGender())
+        .isEqualTo(org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.FEMALE);
+    assertThatThrownBy(() -> client(0).read().resource(Patient.class).withId(doomed.getIdPart()).execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
+  @Test
   void aBatchAnswersEachEntryOnItsOwn() {
     final Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
     batch.addEntry().setResource(patient("b-1")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
     batch.addEntry().setResource(observationOf("Patient/nobody")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
     batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/nobody");
     final Bundle response = client(1).transaction().withBundle(batch).execute();
+    FhirAssertions.valid(response);
     assertThat(response.getType()).isEqualTo(Bundle.BundleType.BATCHRESPONSE);
     assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3)).containsExactly("201", "422", "404");
     assertThat(response.getEntry().get(1).getResponse().getOutcome()).isNotNull();
@@ -316,7 +353,7 @@ class ConditionalWritesIT {
       assertThat(response.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).matches("20[01].*"));
     }
     final Bundle patient = load("patient-bundle.json");
-    final Bundle response = client(3).transaction().withBundle(patient).execute();
+    final Bundle response = FhirAssertions.valid(client(3).transaction().withBundle(patient).execute());
     assertThat(response.getEntry()).hasSize(patient.getEntry().size())
         .allSatisfy(e -> assertThat(e.getResponse().getStatus()).isEqualTo("201 Created"));
     final LedgerStore store = network.node(3).node().ledger().store();
