@@ -5,15 +5,35 @@ import org.fhirledger.ledger.codec.ByteWriter;
 import org.fhirledger.ledger.codec.DecodingException;
 import org.fhirledger.ledger.dag.ContentId;
 
-/** One Merkle-DAG node travelling with a block: its id and bytes, verified against each other on decode. */
-public record Chunk(ContentId id, byte[] data) {
+/**
+ * One Merkle-DAG node travelling with a block: its id and bytes, verified against each other on decode.
+ * Immutable: the public constructor copies the bytes; {@link #wrap} takes ownership of a fresh array without a
+ * copy (the DAG builder and the decoder, on the hot path, hand over arrays nobody else holds).
+ */
+public final class Chunk {
   public static final int MAX_CHUNK_BYTES = 1 << 20;
 
-  public Chunk {
-    data = data.clone();
+  private final ContentId id;
+  private final byte[] data;
+
+  public Chunk(final ContentId id, final byte[] data) {
+    this(id, data.clone(), true);
   }
 
-  @Override
+  private Chunk(final ContentId id, final byte[] owned, final boolean ignored) {
+    this.id = java.util.Objects.requireNonNull(id, "id");
+    this.data = owned;
+  }
+
+  /** A chunk over an array the caller created and will never touch again. */
+  public static Chunk wrap(final ContentId id, final byte[] owned) {
+    return new Chunk(id, owned, true);
+  }
+
+  public ContentId id() {
+    return id;
+  }
+
   public byte[] data() {
     return data.clone();
   }
@@ -23,7 +43,6 @@ public record Chunk(ContentId id, byte[] data) {
     return data;
   }
 
-  // a record compares arrays by identity: compare the bytes
   @Override
   public boolean equals(final Object o) {
     return o instanceof Chunk c && c.id.equals(id) && java.util.Arrays.equals(c.data, data);
@@ -54,6 +73,6 @@ public record Chunk(ContentId id, byte[] data) {
     if (!id.matches(data)) {
       throw new DecodingException("chunk " + id + " does not hash to its id");
     }
-    return new Chunk(id, data);
+    return wrap(id, data);
   }
 }

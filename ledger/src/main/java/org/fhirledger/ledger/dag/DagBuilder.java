@@ -84,7 +84,7 @@ public final class DagBuilder {
   private static DagLink emit(final int codec, final byte[] bytes, final ChunkSink sink, final Set<ContentId> emitted) {
     final ContentId id = ContentId.of(codec, bytes);
     if (emitted.add(id)) {
-      sink.accept(new Chunk(id, bytes));
+      sink.accept(Chunk.wrap(id, bytes)); // the builder made these bytes and keeps no reference
     }
     return new DagLink(id, bytes.length);
   }
