@@ -166,6 +166,8 @@ public final class SearchRequestParser {
       }
       date = v.substring(2);
     }
+    // A '+' of a time zone offset that the client did not percent-encode arrives as a space.
+    date = date.replace(' ', '+');
     try {
       final DateRanges.Range r = DateRanges.parse(date);
       return new Criterion.DateValue(prefix, r.low(), r.high());

@@ -235,6 +235,8 @@ class SearchQueryTest {
     assertThat(ids("Patient", "_lastUpdated=ge2026-01-01T00:02:00Z&_sort=_lastUpdated")).containsExactly("b", "c");
     assertThat(ids("Patient", "_lastUpdated=lt2026-01-01T00:02:00Z")).containsExactly("a");
     assertThat(ids("Patient", "_lastUpdated=2026-01-01T00:02")).containsExactly("b");
+    // an unencoded '+' of an offset decodes to a space
+    assertThat(ids("Patient", "_lastUpdated=ge2026-01-01T01:02:00+01:00&_sort=_id")).containsExactly("b", "c");
     assertThat(ids("Patient", "_sort=-_lastUpdated")).containsExactly("c", "b", "a");
     assertThat(ids("Patient", "")).containsExactly("c", "b", "a");
     assertThat(ids("Questionnaire", "url=http://example.org/Questionnaire/intake")).containsExactly("q1");
