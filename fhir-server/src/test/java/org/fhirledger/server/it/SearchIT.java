@@ -195,4 +195,14 @@ class SearchIT {
     assertThat(noTotal.hasTotal()).isFalse();
     assertThat(noTotal.getEntry()).hasSize(1);
   }
+
+  @Test
+  void theCapabilityStatementListsTheSupportedSearchParameters() {
+    final org.hl7.fhir.r4.model.CapabilityStatement cs =
+        client(0).capabilities().ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
+    final List<String> patientParams = cs.getRestFirstRep().getResource().stream().filter(r -> "Patient".equals(r.getType()))
+        .flatMap(r -> r.getSearchParam().stream()).map(p -> p.getName()).toList();
+    assertThat(patientParams).contains("_id", "_lastUpdated", "identifier", "family", "birthdate", "general-practitioner")
+        .doesNotContain("near", "_content").doesNotHaveDuplicates();
+  }
 }
