@@ -103,9 +103,25 @@ public final class SearchIndex {
    * @throws IllegalArgumentException if a version does not belong to this block
    */
   public boolean applyBlock(final long height, final String blockHashHex, final List<IndexedVersion> versions) {
+    return applyBlock(height, blockHashHex, versions, SearchParamSource.NONE);
+  }
+
+  /**
+   * Indexes a block as {@link #applyBlock(long, String, List)} does, with the search parameter values that
+   * {@code params} gives for the newest version of each resource the block touches (computed before the SQL
+   * transaction opens, so that parsing never holds the watermark lock).
+   */
+  public boolean applyBlock(
+      final long height, final String blockHashHex, final List<IndexedVersion> versions, final SearchParamSource params) {
     for (final IndexedVersion v : versions) {
       if (v.blockHeight() != height) {
         throw new IllegalArgumentException("version of block " + v.blockHeight() + " offered with block " + height);
+      }
+    }
+    final Map<IndexedVersion, List<IndexedParam>> paramRows = new LinkedHashMap<>();
+    if (height > indexedHeight()) {
+      for (final IndexedVersion head : heads(versions)) {
+        paramRows.put(head, head.deleted() ? List.of() : params.paramsOf(head));
       }
     }
     try (Connection c = dataSource.getConnection()) {
@@ -123,6 +139,7 @@ public final class SearchIndex {
         }
         writeVersions(c, versions);
         writeHeads(c, versions);
+        SearchParamWriter.write(c, height, paramRows);
         moveWatermark(c, height, blockHashHex);
         c.commit();
         LOG.debug("index block applied height={} versions={}", height, versions.size());
@@ -158,14 +175,19 @@ public final class SearchIndex {
     }
   }
 
-  private static void writeHeads(final Connection c, final List<IndexedVersion> versions) throws SQLException {
-    // One row per resource: a multi-row upsert may not touch the same row twice.
+  /** The newest version of each resource among {@code versions}. */
+  private static java.util.Collection<IndexedVersion> heads(final List<IndexedVersion> versions) {
     final Map<String, IndexedVersion> heads = new LinkedHashMap<>();
     for (final IndexedVersion v : versions) {
       heads.merge(v.resourceType() + '/' + v.resourceId(), v, (a, b) -> b.version() > a.version() ? b : a);
     }
+    return heads.values();
+  }
+
+  private static void writeHeads(final Connection c, final List<IndexedVersion> versions) throws SQLException {
+    // One row per resource: a multi-row upsert may not touch the same row twice.
     try (PreparedStatement ps = c.prepareStatement(UPSERT_HEAD)) {
-      for (final IndexedVersion v : heads.values()) {
+      for (final IndexedVersion v : heads(versions)) {
         bind(ps, v);
         ps.addBatch();
       }
@@ -220,6 +242,34 @@ public final class SearchIndex {
       return readAll(ps);
     } catch (final SQLException e) {
       throw new IndexException("could not list " + type, e);
+    }
+  }
+
+  /** One page of the resources a search matches, as of its height, in its order. */
+  public List<IndexedVersion> search(final SearchQuery query, final int offset, final int count) {
+    if (offset < 0 || count < 0) {
+      throw new IllegalArgumentException("offset and count must not be negative");
+    }
+    final SearchSql sql = SearchSql.page(query, offset, count);
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.sql())) {
+      sql.bind(ps);
+      return readAll(ps);
+    } catch (final SQLException e) {
+      throw new IndexException("could not search " + query.type(), e);
+    }
+  }
+
+  /** Number of resources a search matches, as of its height. */
+  public long count(final SearchQuery query) {
+    final SearchSql sql = SearchSql.count(query);
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.sql())) {
+      sql.bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (final SQLException e) {
+      throw new IndexException("could not count " + query.type(), e);
     }
   }
 

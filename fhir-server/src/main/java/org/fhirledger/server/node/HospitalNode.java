@@ -26,6 +26,7 @@ import org.fhirledger.server.config.NodeProperties;
 import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.index.IndexDataSources;
 import org.fhirledger.server.index.SearchIndex;
+import org.fhirledger.server.search.SearchParamExtractor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,7 @@ public final class HospitalNode implements AutoCloseable {
       index.migrate();
       final TransportConfig transportConfig = TransportConfig.of(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
       final TioPeerTransport transport = track(opened, new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators));
-      final IndexingBlockListener indexer = new IndexingBlockListener(index, store);
+      final IndexingBlockListener indexer = new IndexingBlockListener(index, store, new SearchParamExtractor(FhirContexts.r4()));
       final LedgerNode ledger = track(opened,
           new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig(properties), List.of(indexer),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));

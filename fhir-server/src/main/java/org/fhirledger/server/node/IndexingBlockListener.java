@@ -1,10 +1,13 @@
 package org.fhirledger.server.node;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.dag.DagReader;
 import org.fhirledger.ledger.node.BlockExecutor;
 import org.fhirledger.ledger.node.BlockListener;
 import org.fhirledger.ledger.store.AppliedBlock;
@@ -12,7 +15,11 @@ import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.TransactionOutcome;
 import org.fhirledger.server.index.IndexedVersion;
+import org.fhirledger.server.index.IndexedParam;
 import org.fhirledger.server.index.SearchIndex;
+import org.fhirledger.server.config.FhirContexts;
+import org.fhirledger.server.search.SearchParamExtractor;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Keeps the PostgreSQL search index a projection of the chain: each applied block is indexed in one SQL
@@ -21,15 +28,24 @@ import org.fhirledger.server.index.SearchIndex;
 final class IndexingBlockListener implements BlockListener {
   private final SearchIndex index;
   private final LedgerStore store;
+  private final SearchParamExtractor extractor;
 
-  IndexingBlockListener(final SearchIndex index, final LedgerStore store) {
+  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final SearchParamExtractor extractor) {
     this.index = index;
     this.store = store;
+    this.extractor = extractor;
   }
 
   @Override
   public void onBlockApplied(final AppliedBlock block) {
-    index.applyBlock(block.block().height(), block.block().hash().toHex(), toIndexed(block.versions()));
+    index.applyBlock(block.block().height(), block.block().hash().toHex(), toIndexed(block.versions()), this::paramsOf);
+  }
+
+  /** The search parameter values of a live version, from its content in the ledger store. */
+  private List<IndexedParam> paramsOf(final IndexedVersion v) {
+    final byte[] json = DagReader.read(ContentId.parse(v.contentId()), store::chunk);
+    final Resource resource = (Resource) FhirContexts.r4().newJsonParser().parseResource(new String(json, StandardCharsets.UTF_8));
+    return extractor.extract(resource);
   }
 
   /** Replays blocks that are in the store but not yet in the index (e.g. after a crash between the two). */
@@ -40,7 +56,7 @@ final class IndexingBlockListener implements BlockListener {
       for (final Transaction tx : block.transactions()) {
         outcomes.add(store.outcome(tx.hash()).orElseThrow());
       }
-      index.applyBlock(h, block.hash().toHex(), toIndexed(BlockExecutor.versionsOf(block, outcomes)));
+      index.applyBlock(h, block.hash().toHex(), toIndexed(BlockExecutor.versionsOf(block, outcomes)), this::paramsOf);
     }
   }
 

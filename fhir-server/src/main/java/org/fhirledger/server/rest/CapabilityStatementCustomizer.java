@@ -13,6 +13,10 @@ import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import org.fhirledger.server.config.FhirContexts;
+import org.fhirledger.server.search.SearchParamExtractor;
 
 /**
  * Completes the CapabilityStatement that HAPI generates from the providers' annotations (interactions, search
@@ -56,6 +60,25 @@ public final class CapabilityStatementCustomizer {
         resource.setConditionalCreate(true);
         resource.setConditionalUpdate(true);
         resource.setConditionalDelete(ConditionalDeleteStatus.SINGLE);
+        addSearchParams(resource);
+      }
+    }
+  }
+
+  /**
+   * The one generic search method declares no parameters, so HAPI lists none: list those the index supports
+   * (every R4 parameter of an indexed type, plus _id and _lastUpdated).
+   */
+  private static void addSearchParams(final CapabilityStatementRestResourceComponent resource) {
+    if (!resource.hasType() || !FhirContexts.r4().getResourceTypes().contains(resource.getType()) || resource.hasSearchParam()) {
+      return;
+    }
+    resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN);
+    resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE);
+    for (final RuntimeSearchParam sp : FhirContexts.r4().getResourceDefinition(resource.getType()).getSearchParams()) {
+      if (SearchParamExtractor.INDEXED_TYPES.contains(sp.getParamType()) && !sp.getName().startsWith("_id") && !"_lastUpdated".equals(sp.getName())) {
+        resource.addSearchParam().setName(sp.getName()).setType(SearchParamType.fromCode(sp.getParamType().getCode()))
+            .setDocumentation(sp.getDescription());
       }
     }
   }

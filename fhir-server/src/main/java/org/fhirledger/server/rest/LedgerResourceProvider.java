@@ -164,9 +164,13 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
     return new MethodOutcome().setOperationOutcome(ResourceValidation.outcome(services.validation().validate(resource, profile)));
   }
 
-  @Search
-  public IBundleProvider searchAll() {
-    return services.search().allOfType(typeName);
+  /**
+   * {@code GET [type]?...}: HAPI passes every query parameter through (one generic method serves every type);
+   * the search service decides which it supports.
+   */
+  @Search(allowUnknownParams = true)
+  public IBundleProvider search(final RequestDetails request) {
+    return services.search().search(typeName, request.getParameters(), RequestHeaders.lenientHandling(request));
   }
 
   /** Gives a write's outcome the OperationOutcome that {@code Prefer: return=OperationOutcome} answers with. */

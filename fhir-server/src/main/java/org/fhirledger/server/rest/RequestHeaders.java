@@ -41,4 +41,14 @@ final class RequestHeaders {
     final String user = request.getHeader("X-Client-Id");
     return user == null ? "anonymous" : user.length() > 200 ? user.substring(0, 200) : user;
   }
+
+  /** Whether the client sent {@code Prefer: handling=lenient} (unsupported search parameters are then ignored). */
+  static boolean lenientHandling(final RequestDetails request) {
+    final java.util.List<String> prefer = request.getHeaders("Prefer");
+    if (prefer == null) {
+      return false;
+    }
+    return prefer.stream().flatMap(h -> java.util.Arrays.stream(h.split("[,;]")))
+        .anyMatch(p -> p.replace(" ", "").equalsIgnoreCase("handling=lenient"));
+  }
 }

@@ -1,0 +1,74 @@
+package org.fhirledger.server.index;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** One search parameter value of a resource version, as one row of a {@code spidx_*} table holds it. */
+public sealed interface IndexedParam
+    permits IndexedParam.Token, IndexedParam.Str, IndexedParam.Date, IndexedParam.Ref, IndexedParam.Uri {
+
+  /** The search parameter's name, e.g. {@code identifier}. */
+  String name();
+
+  /**
+   * A token: a code with its system, an identifier, a boolean.
+   *
+   * @param system null when the value has none
+   * @param value null for a system without a code
+   */
+  record Token(String name, String system, String value) implements IndexedParam {
+    public Token {
+      Objects.requireNonNull(name, "name");
+      if (system == null && value == null) {
+        throw new IllegalArgumentException("a token needs a system or a value");
+      }
+    }
+  }
+
+  /**
+   * A string.
+   *
+   * @param normalized case-folded and accent-stripped, for the default (starts-with) and :contains searches
+   * @param exact as written, for :exact
+   */
+  record Str(String name, String normalized, String exact) implements IndexedParam {
+    public Str {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(normalized, "normalized");
+      Objects.requireNonNull(exact, "exact");
+    }
+  }
+
+  /** A date, dateTime, instant or Period as the half-open range {@code [low, high)} it covers. */
+  record Date(String name, Instant low, Instant high) implements IndexedParam {
+    public Date {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(low, "low");
+      Objects.requireNonNull(high, "high");
+    }
+  }
+
+  /**
+   * A reference: local ({@code Type/id}) or absolute/canonical ({@code url}).
+   *
+   * @param targetType null for an absolute or canonical reference
+   * @param targetId null for an absolute or canonical reference
+   * @param url null for a local reference
+   */
+  record Ref(String name, String targetType, String targetId, String url) implements IndexedParam {
+    public Ref {
+      Objects.requireNonNull(name, "name");
+      if ((targetId == null) == (url == null)) {
+        throw new IllegalArgumentException("a reference is either local (type/id) or a url");
+      }
+    }
+  }
+
+  /** A uri, url or canonical. */
+  record Uri(String name, String uri) implements IndexedParam {
+    public Uri {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(uri, "uri");
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.fhirledger.server.index;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the {@code spidx_*} rows of one block inside the block's SQL transaction. Rows are never deleted: the
+ * rows of a resource's previous version are closed at the block's height, so searches pinned to an older height
+ * still see them.
+ */
+final class SearchParamWriter {
+  private static final List<String> TABLES = List.of("spidx_token", "spidx_string", "spidx_date", "spidx_reference", "spidx_uri");
+  private static final String COMMON = "res_type, res_id, sp_name, valid_from";
+
+  private SearchParamWriter() {}
+
+  /**
+   * @param heads the newest version in this block of each resource it touches, with that version's parameter
+   *     values (empty for a delete); an older version in the same block was never current at any height
+   */
+  static void write(final Connection c, final long height, final Map<IndexedVersion, List<IndexedParam>> heads)
+      throws SQLException {
+    for (final String table : TABLES) {
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE " + table + " SET valid_to = ? WHERE res_type = ? AND res_id = ? AND valid_to IS NULL")) {
+        for (final IndexedVersion v : heads.keySet()) {
+          ps.setLong(1, height);
+          ps.setString(2, v.resourceType());
+          ps.setString(3, v.resourceId());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    try (PreparedStatement token = c.prepareStatement("INSERT INTO spidx_token (" + COMMON + ", sp_system, sp_value) VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement string =
+            c.prepareStatement("INSERT INTO spidx_string (" + COMMON + ", value_normalized, value_exact) VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement date = c.prepareStatement("INSERT INTO spidx_date (" + COMMON + ", value_low, value_high) VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement ref = c.prepareStatement(
+            "INSERT INTO spidx_reference (" + COMMON + ", target_type, target_id, target_url) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement uri = c.prepareStatement("INSERT INTO spidx_uri (" + COMMON + ", uri) VALUES (?, ?, ?, ?, ?)")) {
+      for (final Map.Entry<IndexedVersion, List<IndexedParam>> e : heads.entrySet()) {
+        final IndexedVersion v = e.getKey();
+        if (v.deleted()) {
+          continue;
+        }
+        for (final IndexedParam p : e.getValue()) {
+          if (p instanceof IndexedParam.Token t) {
+            common(token, v, p, height);
+            token.setString(5, t.system());
+            token.setString(6, t.value());
+            token.addBatch();
+          } else if (p instanceof IndexedParam.Str s) {
+            common(string, v, p, height);
+            string.setString(5, s.normalized());
+            string.setString(6, s.exact());
+            string.addBatch();
+          } else if (p instanceof IndexedParam.Date d) {
+            common(date, v, p, height);
+            date.setObject(5, OffsetDateTime.ofInstant(d.low(), ZoneOffset.UTC));
+            date.setObject(6, OffsetDateTime.ofInstant(d.high(), ZoneOffset.UTC));
+            date.addBatch();
+          } else if (p instanceof IndexedParam.Ref r) {
+            common(ref, v, p, height);
+            ref.setString(5, r.targetType());
+            ref.setString(6, r.targetId());
+            ref.setString(7, r.url());
+            ref.addBatch();
+          } else if (p instanceof IndexedParam.Uri u) {
+            common(uri, v, p, height);
+            uri.setString(5, u.uri());
+            uri.addBatch();
+          }
+        }
+      }
+      token.executeBatch();
+      string.executeBatch();
+      date.executeBatch();
+      ref.executeBatch();
+      uri.executeBatch();
+    }
+  }
+
+  private static void common(final PreparedStatement ps, final IndexedVersion v, final IndexedParam p, final long height)
+      throws SQLException {
+    ps.setString(1, v.resourceType());
+    ps.setString(2, v.resourceId());
+    ps.setString(3, p.name());
+    ps.setLong(4, height);
+  }
+}

@@ -1,0 +1,236 @@
+package org.fhirledger.server.index;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * Turns a {@link SearchQuery} into one SQL statement: the heads of the type as of the query's height, filtered
+ * by one {@code res_id IN (...)} sub-select per criterion on its narrow {@code spidx_*} table, each restricted to
+ * the rows valid at that height. Values are always bound, never spliced into the SQL.
+ */
+final class SearchSql {
+  static final String COLUMNS =
+      "res_type, res_id, version, deleted, last_updated, content_id, block_height, tx_hash, origin_node";
+
+  private final StringBuilder sql = new StringBuilder();
+  private final List<Object> params = new ArrayList<>();
+  private final SearchQuery query;
+
+  private SearchSql(final SearchQuery query) {
+    this.query = query;
+  }
+
+  /** The statement selecting one page of matches. */
+  static SearchSql page(final SearchQuery q, final int offset, final int count) {
+    final SearchSql s = new SearchSql(q);
+    s.sql.append("SELECT ").append(COLUMNS);
+    s.from();
+    s.sql.append(" ORDER BY ").append(s.orderBy()).append(" OFFSET ? LIMIT ?");
+    s.params.add(offset);
+    s.params.add(count);
+    return s;
+  }
+
+  /** The statement counting all matches. */
+  static SearchSql count(final SearchQuery q) {
+    final SearchSql s = new SearchSql(q);
+    s.sql.append("SELECT count(*)");
+    s.from();
+    return s;
+  }
+
+  String sql() {
+    return sql.toString();
+  }
+
+  void bind(final PreparedStatement ps) throws SQLException {
+    int i = 1;
+    for (final Object p : params) {
+      if (p instanceof String s) {
+        ps.setString(i++, s);
+      } else if (p instanceof Long l) {
+        ps.setLong(i++, l);
+      } else if (p instanceof Integer n) {
+        ps.setInt(i++, n);
+      } else if (p instanceof Instant t) {
+        ps.setObject(i++, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+      } else {
+        throw new IllegalStateException("unexpected parameter " + p);
+      }
+    }
+  }
+
+  private void from() {
+    // The head of each resource as of the height: its newest version written at or below it.
+    sql.insert(0, "WITH head AS (SELECT DISTINCT ON (res_id) " + COLUMNS + " FROM resource_version"
+        + " WHERE res_type = ? AND block_height <= ? ORDER BY res_id, version DESC) ");
+    params.add(0, query.asOfHeight());
+    params.add(0, query.type());
+    sql.append(" FROM head WHERE NOT deleted");
+    for (final Criterion c : query.criteria()) {
+      sql.append(" AND ");
+      criterion(c);
+    }
+  }
+
+  private String orderBy() {
+    final StringJoiner order = new StringJoiner(", ");
+    boolean byId = false;
+    for (final SearchQuery.SortKey k : query.sort()) {
+      final String column = k.column() == SearchQuery.Column.ID ? "res_id" : "last_updated";
+      byId |= k.column() == SearchQuery.Column.ID;
+      order.add(column + (k.descending() ? " DESC" : " ASC"));
+    }
+    if (query.sort().isEmpty()) {
+      order.add("last_updated DESC");
+    }
+    if (!byId) {
+      // A total order, so that offset pages never overlap.
+      order.add("res_id ASC");
+    }
+    return order.toString();
+  }
+
+  private void criterion(final Criterion c) {
+    if (c instanceof Criterion.Id id) {
+      final StringJoiner in = new StringJoiner(", ", "res_id IN (", ")");
+      for (final String v : id.anyOf()) {
+        in.add("?");
+        params.add(v);
+      }
+      sql.append(in);
+    } else if (c instanceof Criterion.LastUpdated lu) {
+      anyOf(lu.anyOf().size(), i -> date(lu.anyOf().get(i), "last_updated", "(last_updated + interval '1 millisecond')"));
+    } else if (c instanceof Criterion.Token t) {
+      sql.append(t.not() ? "res_id NOT IN " : "res_id IN ");
+      subSelect("spidx_token", t.param());
+      anyOf(t.anyOf().size(), i -> token(t.anyOf().get(i)));
+      sql.append(')');
+    } else if (c instanceof Criterion.Str s) {
+      sql.append("res_id IN ");
+      subSelect("spidx_string", s.param());
+      anyOf(s.anyOf().size(), i -> string(s.anyOf().get(i), s.mode()));
+      sql.append(')');
+    } else if (c instanceof Criterion.Date d) {
+      sql.append("res_id IN ");
+      subSelect("spidx_date", d.param());
+      anyOf(d.anyOf().size(), i -> date(d.anyOf().get(i), "value_low", "value_high"));
+      sql.append(')');
+    } else if (c instanceof Criterion.Ref r) {
+      sql.append("res_id IN ");
+      subSelect("spidx_reference", r.param());
+      anyOf(r.anyOf().size(), i -> reference(r.anyOf().get(i)));
+      sql.append(')');
+    } else if (c instanceof Criterion.Uri u) {
+      sql.append("res_id IN ");
+      subSelect("spidx_uri", u.param());
+      anyOf(u.anyOf().size(), i -> uri(u.anyOf().get(i), u.below()));
+      sql.append(')');
+    }
+  }
+
+  /** Opens {@code (SELECT res_id FROM table WHERE <rows of the parameter valid at the height> AND}; the caller closes it. */
+  private void subSelect(final String table, final String param) {
+    sql.append("(SELECT res_id FROM ").append(table)
+        .append(" WHERE res_type = ? AND sp_name = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) AND ");
+    params.add(query.type());
+    params.add(param);
+    params.add(query.asOfHeight());
+    params.add(query.asOfHeight());
+  }
+
+  private void anyOf(final int n, final java.util.function.IntConsumer each) {
+    sql.append('(');
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        sql.append(" OR ");
+      }
+      sql.append('(');
+      each.accept(i);
+      sql.append(')');
+    }
+    sql.append(')');
+  }
+
+  private void token(final Criterion.TokenValue v) {
+    final List<String> parts = new ArrayList<>();
+    if (v.system() != null) {
+      parts.add("sp_system = ?");
+      params.add(v.system());
+    } else if (v.noSystem()) {
+      parts.add("sp_system IS NULL");
+    }
+    if (v.code() != null) {
+      parts.add("sp_value = ?");
+      params.add(v.code());
+    }
+    sql.append(String.join(" AND ", parts));
+  }
+
+  private void string(final String value, final Criterion.StringMode mode) {
+    if (mode == Criterion.StringMode.EXACT) {
+      sql.append("value_exact = ?");
+      params.add(value);
+      return;
+    }
+    sql.append("value_normalized LIKE ? ESCAPE '\\'");
+    final String escaped = likeEscape(SearchParamNormalizer.normalize(value));
+    params.add(mode == Criterion.StringMode.CONTAINS ? "%" + escaped + "%" : escaped + "%");
+  }
+
+  private void uri(final String value, final boolean below) {
+    if (below) {
+      sql.append("uri LIKE ? ESCAPE '\\'");
+      params.add(likeEscape(value) + "%");
+    } else {
+      sql.append("uri = ?");
+      params.add(value);
+    }
+  }
+
+  private void reference(final Criterion.RefValue v) {
+    if (v.url() != null) {
+      sql.append("target_url = ?");
+      params.add(v.url());
+      return;
+    }
+    sql.append("target_id = ?");
+    params.add(v.id());
+    if (v.type() != null) {
+      sql.append(" AND target_type = ?");
+      params.add(v.type());
+    }
+  }
+
+  /**
+   * The R4 prefixes over half-open ranges: the resource's {@code [low, high)} against the value's {@code [pl, ph)}.
+   */
+  private void date(final Criterion.DateValue v, final String low, final String high) {
+    switch (v.prefix()) {
+      case EQ -> cmp(low + " >= ? AND " + high + " <= ?", v.low(), v.high());
+      case NE -> cmp("NOT (" + low + " >= ? AND " + high + " <= ?)", v.low(), v.high());
+      case GT -> cmp(high + " > ?", v.high());
+      case LT -> cmp(low + " < ?", v.low());
+      case GE -> cmp(high + " > ?", v.low());
+      case LE -> cmp(low + " < ?", v.high());
+      case SA -> cmp(low + " >= ?", v.high());
+      case EB -> cmp(high + " <= ?", v.low());
+      default -> throw new IllegalStateException("unknown prefix " + v.prefix());
+    }
+  }
+
+  private void cmp(final String condition, final Instant... values) {
+    sql.append(condition);
+    params.addAll(List.of(values));
+  }
+
+  private static String likeEscape(final String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+}

@@ -1,0 +1,247 @@
+package org.fhirledger.server.search;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.fhirpath.IFhirPath;
+import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.fhirledger.server.index.IndexedParam;
+import org.fhirledger.server.index.SearchParamNormalizer;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Enumeration;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Timing;
+import org.hl7.fhir.r4.model.UriType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Computes the search parameter values of a resource from the R4 search parameters that HAPI's FhirContext
+ * defines (their FHIRPath expressions, evaluated by HAPI's R4 FHIRPath engine), for the parameter types this
+ * server indexes. {@code _id} and {@code _lastUpdated} are not extracted: they are columns of the version rows.
+ */
+public final class SearchParamExtractor {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchParamExtractor.class);
+
+  /** The parameter types indexed (number, quantity, composite and special are not yet). */
+  public static final Set<RestSearchParameterTypeEnum> INDEXED_TYPES = EnumSet.of(
+      RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.STRING, RestSearchParameterTypeEnum.DATE,
+      RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.URI);
+
+  private static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
+
+  private final FhirContext fhir;
+  private final IFhirPath fhirPath;
+  private final Map<String, List<Compiled>> byType = new ConcurrentHashMap<>();
+
+  private record Compiled(String name, RestSearchParameterTypeEnum type, List<IFhirPath.IParsedExpression> paths) {}
+
+  public SearchParamExtractor(final FhirContext fhir) {
+    this.fhir = fhir;
+    this.fhirPath = fhir.newFhirPath();
+    // resolve() in paths such as "subject.where(resolve() is Patient)" needs only the target's type, which
+    // the reference itself names: answer with an empty resource of that type rather than a lookup.
+    fhirPath.setEvaluationContext(new IFhirPathEvaluationContext() {
+      @Override
+      public IBase resolveReference(final IIdType reference, final IBase context) {
+        if (reference == null || !reference.hasResourceType() || !fhir.getResourceTypes().contains(reference.getResourceType())) {
+          return null;
+        }
+        final IBaseResource target = fhir.getResourceDefinition(reference.getResourceType()).newInstance();
+        target.setId(reference.getValue());
+        return target;
+      }
+    });
+  }
+
+  /** The values of every indexed search parameter of {@code resource}. */
+  public synchronized List<IndexedParam> extract(final Resource resource) {
+    final String type = resource.fhirType();
+    final List<IndexedParam> out = new ArrayList<>();
+    for (final Compiled p : compiled(type)) {
+      for (final IFhirPath.IParsedExpression path : p.paths()) {
+        final List<IBase> values;
+        try {
+          values = fhirPath.evaluate(resource, path, IBase.class);
+        } catch (final RuntimeException e) {
+          LOG.debug("search parameter path failed type={} param={}", type, p.name(), e);
+          continue;
+        }
+        for (final IBase value : values) {
+          addValues(out, p, value);
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<Compiled> compiled(final String type) {
+    return byType.computeIfAbsent(type, t -> {
+      final List<Compiled> list = new ArrayList<>();
+      for (final RuntimeSearchParam sp : fhir.getResourceDefinition(t).getSearchParams()) {
+        if (!INDEXED_TYPES.contains(sp.getParamType()) || RESOURCE_COLUMNS.contains(sp.getName())) {
+          continue;
+        }
+        final List<IFhirPath.IParsedExpression> paths = new ArrayList<>();
+        for (final String raw : sp.getPathsSplit()) {
+          final String path = forType(raw.trim(), t);
+          if (path == null) {
+            continue;
+          }
+          try {
+            paths.add(fhirPath.parse(path));
+          } catch (final Exception e) {
+            LOG.debug("search parameter path not parsed type={} param={} path={}", t, sp.getName(), path, e);
+          }
+        }
+        if (!paths.isEmpty()) {
+          list.add(new Compiled(sp.getName(), sp.getParamType(), List.copyOf(paths)));
+        }
+      }
+      return List.copyOf(list);
+    });
+  }
+
+  /**
+   * The path rooted at {@code type}, or null if it is about another type. Shared parameters list one path per
+   * type ("AllergyIntolerance.patient | CarePlan.subject | ..."); base ones start with Resource or DomainResource.
+   */
+  static String forType(final String path, final String type) {
+    final String unwrapped = path.startsWith("(") && path.endsWith(")") && path.indexOf('(', 1) < 0 ? path.substring(1, path.length() - 1) : path;
+    for (final String root : List.of(type, "Resource", "DomainResource")) {
+      if (unwrapped.equals(root) || unwrapped.startsWith(root + ".") || unwrapped.startsWith("(" + root + ".")) {
+        return unwrapped.startsWith("(") ? "(" + type + unwrapped.substring(1 + root.length()) : type + unwrapped.substring(root.length());
+      }
+    }
+    return null;
+  }
+
+  private void addValues(final List<IndexedParam> out, final Compiled p, final IBase value) {
+    switch (p.type()) {
+      case TOKEN -> tokens(out, p.name(), value);
+      case STRING -> strings(out, p.name(), value);
+      case DATE -> dates(out, p.name(), value);
+      case REFERENCE -> references(out, p.name(), value);
+      case URI -> {
+        if (value instanceof PrimitiveType<?> prim && prim.hasValue()) {
+          out.add(new IndexedParam.Uri(p.name(), prim.getValueAsString()));
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static void tokens(final List<IndexedParam> out, final String name, final IBase value) {
+    if (value instanceof Identifier id) {
+      token(out, name, id.getSystem(), id.getValue());
+    } else if (value instanceof CodeableConcept cc) {
+      for (final Coding c : cc.getCoding()) {
+        token(out, name, c.getSystem(), c.getCode());
+      }
+    } else if (value instanceof Coding c) {
+      token(out, name, c.getSystem(), c.getCode());
+    } else if (value instanceof Enumeration<?> e) {
+      token(out, name, e.getSystem(), e.getValueAsString());
+    } else if (value instanceof BooleanType b) {
+      token(out, name, null, b.hasValue() ? b.getValueAsString() : null);
+    } else if (value instanceof ContactPoint cp) {
+      token(out, name, null, cp.getValue());
+    } else if (value instanceof PrimitiveType<?> prim) {
+      token(out, name, null, prim.getValueAsString());
+    }
+  }
+
+  private static void token(final List<IndexedParam> out, final String name, final String system, final String code) {
+    final String s = system == null || system.isEmpty() ? null : system;
+    final String c = code == null || code.isEmpty() ? null : code;
+    if (s != null || c != null) {
+      out.add(new IndexedParam.Token(name, s, c));
+    }
+  }
+
+  private static void strings(final List<IndexedParam> out, final String name, final IBase value) {
+    if (value instanceof HumanName n) {
+      string(out, name, n.getFamily());
+      n.getGiven().forEach(g -> string(out, name, g.getValue()));
+      n.getPrefix().forEach(g -> string(out, name, g.getValue()));
+      n.getSuffix().forEach(g -> string(out, name, g.getValue()));
+      string(out, name, n.getText());
+    } else if (value instanceof Address a) {
+      a.getLine().forEach(l -> string(out, name, l.getValue()));
+      string(out, name, a.getCity());
+      string(out, name, a.getDistrict());
+      string(out, name, a.getState());
+      string(out, name, a.getPostalCode());
+      string(out, name, a.getCountry());
+      string(out, name, a.getText());
+    } else if (value instanceof PrimitiveType<?> prim) {
+      string(out, name, prim.getValueAsString());
+    }
+  }
+
+  private static void string(final List<IndexedParam> out, final String name, final String s) {
+    if (s != null && !s.isBlank()) {
+      out.add(new IndexedParam.Str(name, SearchParamNormalizer.normalize(s), s));
+    }
+  }
+
+  private static void dates(final List<IndexedParam> out, final String name, final IBase value) {
+    try {
+      if (value instanceof Period p) {
+        if (p.hasStart() || p.hasEnd()) {
+          out.add(new IndexedParam.Date(name, p.hasStart() ? DateRanges.parse(p.getStartElement().getValueAsString()).low() : DateRanges.MIN,
+              p.hasEnd() ? DateRanges.parse(p.getEndElement().getValueAsString()).high() : DateRanges.MAX));
+        }
+      } else if (value instanceof Timing t) {
+        t.getEvent().forEach(e -> dates(out, name, e));
+      } else if (value instanceof PrimitiveType<?> prim && prim.hasValue()) {
+        final DateRanges.Range r = DateRanges.parse(prim.getValueAsString());
+        out.add(new IndexedParam.Date(name, r.low(), r.high()));
+      }
+    } catch (final IllegalArgumentException e) {
+      LOG.debug("date not indexed param={}", name, e);
+    }
+  }
+
+  private static void references(final List<IndexedParam> out, final String name, final IBase value) {
+    if (value instanceof Reference r && r.hasReference()) {
+      reference(out, name, r.getReference());
+    } else if (value instanceof UriType u && u.hasValue()) {
+      // canonical and uri values of reference parameters (e.g. Questionnaire of a QuestionnaireResponse)
+      out.add(new IndexedParam.Ref(name, null, null, u.getValue()));
+    }
+  }
+
+  private static void reference(final List<IndexedParam> out, final String name, final String ref) {
+    if (ref.startsWith("#")) {
+      return;
+    }
+    if (ref.contains(":")) {
+      out.add(new IndexedParam.Ref(name, null, null, ref));
+      return;
+    }
+    final IdType id = new IdType(ref);
+    if (id.hasResourceType() && id.hasIdPart()) {
+      out.add(new IndexedParam.Ref(name, id.getResourceType(), id.getIdPart(), null));
+    }
+  }
+}
