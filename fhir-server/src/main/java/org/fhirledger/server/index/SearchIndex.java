@@ -72,6 +72,44 @@ public final class SearchIndex {
     return new HistoryIndex(dataSource);
   }
 
+  private final Object indexedMonitor = new Object();
+  private long knownIndexed = -1;
+
+  private void noteIndexed(final long height) {
+    synchronized (indexedMonitor) {
+      knownIndexed = Math.max(knownIndexed, height);
+      indexedMonitor.notifyAll();
+    }
+  }
+
+  /**
+   * Waits (at most {@code timeoutMillis}) until this index has applied {@code height}: a search started after a
+   * write on this node then sees that write, although indexing runs behind the ledger on its own thread.
+   *
+   * @return whether the height was reached in time (a search goes on at the indexed height either way)
+   */
+  public boolean awaitIndexed(final long height, final long timeoutMillis) {
+    final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    synchronized (indexedMonitor) {
+      if (knownIndexed < 0) {
+        knownIndexed = indexedHeight();
+      }
+      while (knownIndexed < height) {
+        final long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(indexedMonitor, left);
+        } catch (final InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   /** Height of the last block applied; 0 (the genesis) for a new index. */
   public long indexedHeight() {
     try (Connection c = dataSource.getConnection();
@@ -142,6 +180,7 @@ public final class SearchIndex {
         SearchParamWriter.write(c, height, paramRows);
         moveWatermark(c, height, blockHashHex);
         c.commit();
+        noteIndexed(height);
         LOG.debug("index block applied height={} versions={}", height, versions.size());
         return true;
       } catch (final SQLException | RuntimeException e) {

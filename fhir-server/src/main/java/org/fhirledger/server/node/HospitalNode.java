@@ -45,6 +45,7 @@ public final class HospitalNode implements AutoCloseable {
   private final SearchIndex index;
   private final TioPeerTransport transport;
   private final LedgerNode ledger;
+  private final IndexingBlockListener indexer;
 
   private HospitalNode(
       final NodeProperties properties,
@@ -54,7 +55,9 @@ public final class HospitalNode implements AutoCloseable {
       final AutoCloseable externalDataSource,
       final SearchIndex index,
       final TioPeerTransport transport,
-      final LedgerNode ledger) {
+      final LedgerNode ledger,
+      final IndexingBlockListener indexer) {
+    this.indexer = indexer;
     this.properties = properties;
     this.genesis = genesis;
     this.store = store;
@@ -94,7 +97,8 @@ public final class HospitalNode implements AutoCloseable {
       index.migrate();
       final TransportConfig transportConfig = TransportConfig.of(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
       final TioPeerTransport transport = track(opened, new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators));
-      final IndexingBlockListener indexer = new IndexingBlockListener(index, store, new SearchParamExtractor(FhirContexts.r4()));
+      final IndexingBlockListener indexer = track(opened,
+          new IndexingBlockListener(index, store, new SearchParamExtractor(FhirContexts.r4()), properties.name()));
       final LedgerNode ledger = track(opened,
           new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig(properties), List.of(indexer),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
@@ -104,7 +108,7 @@ public final class HospitalNode implements AutoCloseable {
       }
       ledger.start();
       index.log("INFO", "node-started", "height=" + store.height());
-      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger);
+      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger, indexer);
     } catch (final IOException | RuntimeException e) {
       while (!opened.isEmpty()) {
         closeQuietly(opened.pop());
@@ -164,6 +168,7 @@ public final class HospitalNode implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(ledger);
+    closeQuietly(indexer); // after the ledger (no new blocks), before the store and PostgreSQL it reads and writes
     closeQuietly(transport);
     closeQuietly(store);
     closeQuietly(externalDataSource);

@@ -24,21 +24,59 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Keeps the PostgreSQL search index a projection of the chain: each applied block is indexed in one SQL
  * transaction that also records its height, and on start the index replays whatever blocks it missed.
+ *
+ * <p>Indexing runs on its own thread, behind the ledger: parsing every resource and evaluating its search
+ * parameters must not slow the consensus thread that calls {@link #onBlockApplied}. That call only wakes the
+ * indexer, which reads what it has not indexed yet from the ledger store, block by block (so a burst of blocks
+ * costs one wake-up, and a failure is retried at the next block). Searches wait for the height the ledger had
+ * when they started ({@code SearchIndex.awaitIndexed}), so a client still reads its own writes.
  */
-final class IndexingBlockListener implements BlockListener {
+final class IndexingBlockListener implements BlockListener, AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IndexingBlockListener.class);
+
   private final SearchIndex index;
   private final LedgerStore store;
   private final SearchParamExtractor extractor;
+  private final java.util.concurrent.ExecutorService worker;
+  private final java.util.concurrent.atomic.AtomicBoolean wakeUpQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final SearchParamExtractor extractor) {
+  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final SearchParamExtractor extractor, final String nodeName) {
     this.index = index;
     this.store = store;
     this.extractor = extractor;
+    this.worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      final Thread t = new Thread(r, "indexer-" + nodeName);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   @Override
   public void onBlockApplied(final AppliedBlock block) {
-    index.applyBlock(block.block().height(), block.block().hash().toHex(), toIndexed(block.versions()), this::paramsOf);
+    if (wakeUpQueued.compareAndSet(false, true)) {
+      worker.execute(() -> {
+        wakeUpQueued.set(false);
+        try {
+          catchUp();
+        } catch (final RuntimeException e) {
+          // the next block wakes the indexer again and it resumes from its watermark
+          LOG.error("indexing failed; will retry at the next block indexedHeight={}", index.indexedHeight(), e);
+        }
+      });
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        worker.shutdownNow();
+      }
+    } catch (final InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The search parameter values of a live version, from its content in the ledger store. */

@@ -77,7 +77,7 @@ public final class HistoryService {
   }
 
   private HistoryIndex.Query query(final String type, final String id, final Date since, final DateRangeParam at, final Paging paging) {
-    final long indexed = index.indexedHeight();
+    final long indexed = indexedHeightAfterOwnWrites();
     final long height = paging.pinnedHeight() == null ? indexed : paging.pinnedHeight();
     if (height < 0 || height > indexed) {
       throw new InvalidRequestException(HEIGHT_PARAM + " " + height + " is not a block height this node has indexed (0.." + indexed + ")");
@@ -158,4 +158,15 @@ public final class HistoryService {
     return rv.versionId() > 1 && rv.operation() != Operation.DELETE
         && ledger.store().version(rv.resourceType(), rv.resourceId(), rv.versionId() - 1).map(ResourceVersion::deleted).orElse(false);
   }
+
+  /**
+   * The indexed height, once the index has caught up with what the ledger had applied when the request came in
+   * (bounded): indexing runs behind the ledger, and a client must still find the write it just made here.
+   */
+  private long indexedHeightAfterOwnWrites() {
+    index.awaitIndexed(ledger.store().height(), READ_YOUR_WRITES_WAIT_MILLIS);
+    return index.indexedHeight();
+  }
+
+  private static final long READ_YOUR_WRITES_WAIT_MILLIS = 5_000;
 }

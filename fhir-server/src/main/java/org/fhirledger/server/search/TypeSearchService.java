@@ -48,7 +48,7 @@ public final class TypeSearchService {
    * @param lenient skip unsupported parameters rather than answering 400 ({@code Prefer: handling=lenient})
    */
   public IBundleProvider search(final String type, final Map<String, String[]> parameters, final boolean lenient) {
-    final long height = index.indexedHeight();
+    final long height = indexedHeightAfterOwnWrites();
     final SearchRequestParser.ParsedSearch parsed = parser.parse(type, parameters, lenient, height);
     if (!parsed.ignored().isEmpty()) {
       LOG.debug("search parameters ignored (lenient) type={} params={}", type, parsed.ignored());
@@ -88,4 +88,15 @@ public final class TypeSearchService {
       }
     };
   }
+
+  /**
+   * The indexed height, once the index has caught up with what the ledger had applied when the request came in
+   * (bounded): indexing runs behind the ledger, and a client must still find the write it just made here.
+   */
+  private long indexedHeightAfterOwnWrites() {
+    index.awaitIndexed(ledger.store().height(), READ_YOUR_WRITES_WAIT_MILLIS);
+    return index.indexedHeight();
+  }
+
+  private static final long READ_YOUR_WRITES_WAIT_MILLIS = 5_000;
 }
