@@ -59,13 +59,7 @@ class ConditionalWritesIT {
 
   @BeforeAll
   static void startNetwork() throws Exception {
-    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
-    FHIR.getRestfulClientFactory().setPoolMaxTotal(200);
-    FHIR.getRestfulClientFactory().setPoolMaxPerRoute(100);
-    network = LocalNetwork.start(dir, 4, 0, Map.of("fhirledger.node.cascade-delete", "true"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> network.nodes().stream()
-        .allMatch(n -> n.node().ledger().status().connectedPeers() == 3));
+    network = Hospitals.start(dir, Map.of("fhirledger.node.cascade-delete", "true"));
     clients = Executors.newFixedThreadPool(50);
   }
 
@@ -80,7 +74,7 @@ class ConditionalWritesIT {
   }
 
   private static IGenericClient client(final int node) {
-    return FHIR.newRestfulGenericClient(network.node(node).fhirBaseUrl());
+    return Hospitals.client(network, node);
   }
 
   private static List<LedgerStore> stores() {
@@ -88,8 +82,7 @@ class ConditionalWritesIT {
   }
 
   private static void awaitAllAtHeightOf(final int node) {
-    final long height = network.node(node).node().ledger().store().height();
-    await().atMost(Duration.ofSeconds(30)).until(() -> stores().stream().allMatch(s -> s.height() >= height));
+    Hospitals.awaitAllAtHeightOf(network, node);
   }
 
   private static Patient patient(final String mrn) {

@@ -59,15 +59,11 @@ class FhirInteractionsIT {
 
   @BeforeAll
   static void startNetwork() throws Exception {
-    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
     // The validator loads the whole R4 specification (seconds); let it warm up while the hospitals start.
     final java.util.concurrent.CompletableFuture<Void> warm = java.util.concurrent.CompletableFuture.runAsync(
         () -> FhirAssertions.assertValidFhir(json(patient("Warm"))));
-    network = LocalNetwork.start(dir, 4, 0);
+    network = Hospitals.start(dir, java.util.Map.of());
     warm.join();
-    await().atMost(Duration.ofSeconds(30)).until(() -> network.nodes().stream()
-        .allMatch(n -> n.node().ledger().status().connectedPeers() == 3));
   }
 
   @AfterAll
@@ -78,7 +74,7 @@ class FhirInteractionsIT {
   }
 
   private static IGenericClient client(final int node) {
-    return FHIR.newRestfulGenericClient(network.node(node).fhirBaseUrl());
+    return Hospitals.client(network, node);
   }
 
   private static RawFhirHttp http(final int node) {

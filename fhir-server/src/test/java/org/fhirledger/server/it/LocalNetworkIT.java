@@ -48,11 +48,7 @@ class LocalNetworkIT {
 
   @BeforeAll
   static void startNetwork() throws Exception {
-    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
-    network = LocalNetwork.start(dir, 4, 0);
-    await().atMost(Duration.ofSeconds(30)).until(() -> network.nodes().stream()
-        .allMatch(n -> n.node().ledger().status().connectedPeers() == 3));
+    network = Hospitals.start(dir, java.util.Map.of());
   }
 
   @AfterAll
@@ -63,7 +59,7 @@ class LocalNetworkIT {
   }
 
   private static IGenericClient client(final int node) {
-    return FHIR.newRestfulGenericClient(network.node(node).fhirBaseUrl());
+    return Hospitals.client(network, node);
   }
 
   /** Waits until every running node has applied what node `from` has: other hospitals follow within moments. */

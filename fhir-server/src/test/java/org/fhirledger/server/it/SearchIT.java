@@ -45,11 +45,7 @@ class SearchIT {
 
   @BeforeAll
   static void startNetwork() throws Exception {
-    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
-    network = LocalNetwork.start(dir, 4, 0, Map.of());
-    await().atMost(Duration.ofSeconds(30)).until(() -> network.nodes().stream()
-        .allMatch(n -> n.node().ledger().status().connectedPeers() == 3));
+    network = Hospitals.start(dir, Map.of());
   }
 
   @AfterAll
@@ -60,7 +56,7 @@ class SearchIT {
   }
 
   private static IGenericClient client(final int node) {
-    return FHIR.newRestfulGenericClient(network.node(node).fhirBaseUrl());
+    return Hospitals.client(network, node);
   }
 
   /** Waits until every node has indexed what node {@code writer} has applied. */
