@@ -67,7 +67,8 @@ public class FhirNodeApplication {
     final List<Object> interceptors = new ArrayList<>();
     interceptors.add(new RequestSizeInterceptor(properties.maxResourceBytes()));
     interceptors.add(new HistoryBundleInterceptor());
-    interceptors.add(new CapabilityStatementCustomizer(properties.updateAsCreate(), softwareVersion()));
+    interceptors.add(new CapabilityStatementCustomizer(properties.updateAsCreate(), properties.conditionalDeleteMultiple(),
+        properties.referentialIntegrity(), softwareVersion()));
     if (properties.validateWrites()) {
       interceptors.add(new ValidateWritesInterceptor(validation));
     }

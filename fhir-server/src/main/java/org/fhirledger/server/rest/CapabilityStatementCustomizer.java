@@ -29,10 +29,15 @@ public final class CapabilityStatementCustomizer {
   static final List<String> PATCH_FORMATS = List.of("application/json-patch+json", "application/fhir+json", "application/fhir+xml");
 
   private final boolean updateAsCreate;
+  private final boolean conditionalDeleteMultiple;
+  private final boolean referentialIntegrity;
   private final String softwareVersion;
 
-  public CapabilityStatementCustomizer(final boolean updateAsCreate, final String softwareVersion) {
+  public CapabilityStatementCustomizer(
+      final boolean updateAsCreate, final boolean conditionalDeleteMultiple, final boolean referentialIntegrity, final String softwareVersion) {
     this.updateAsCreate = updateAsCreate;
+    this.conditionalDeleteMultiple = conditionalDeleteMultiple;
+    this.referentialIntegrity = referentialIntegrity;
     this.softwareVersion = softwareVersion;
   }
 
@@ -59,7 +64,13 @@ public final class CapabilityStatementCustomizer {
         resource.setConditionalRead(ConditionalReadStatus.FULLSUPPORT);
         resource.setConditionalCreate(true);
         resource.setConditionalUpdate(true);
-        resource.setConditionalDelete(ConditionalDeleteStatus.SINGLE);
+        resource.setConditionalDelete(conditionalDeleteMultiple ? ConditionalDeleteStatus.MULTIPLE : ConditionalDeleteStatus.SINGLE);
+        if (referentialIntegrity && !resource.hasReferencePolicy()) {
+          // relative references to resources on this ledger are checked when the write commits
+          resource.addReferencePolicy(org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy.LITERAL);
+          resource.addReferencePolicy(org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy.LOCAL);
+          resource.addReferencePolicy(org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy.ENFORCED);
+        }
         addSearchParams(resource);
       }
     }

@@ -427,6 +427,8 @@ class FhirInteractionsIT {
     assertThat(patient.getConditionalCreate()).isTrue();
     assertThat(patient.getConditionalUpdate()).isTrue();
     assertThat(patient.getConditionalDelete()).isEqualTo(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
+    assertThat(patient.getReferencePolicy()).extracting(e -> e.getValue())
+        .contains(CapabilityStatement.ReferenceHandlingPolicy.ENFORCED);
     assertThat(patient.getOperation()).extracting(o -> o.getName()).contains("validate");
     assertThat(rest.getResource()).hasSize(FHIR.getResourceTypes().size());
   }
