@@ -46,7 +46,9 @@ public final class Ed25519Keys {
     @Override
     public byte[] sign(final byte[] message) {
       final byte[] sig = new byte[SIGNATURE_LENGTH];
-      Ed25519.sign(sk, 0, message, 0, message.length, sig, 0);
+      // with the public key given, BouncyCastle does not derive it again from the private key on every call
+      // (about half the cost of a signature, measured by the bench profile)
+      Ed25519.sign(sk, 0, publicKey.rawUnsafe(), 0, message, 0, message.length, sig, 0);
       return sig;
     }
 
