@@ -70,16 +70,29 @@ final class LedgerBlockValidator implements BlockValidator {
     return null;
   }
 
-  /** The checks that need no state: also applied to gossiped transactions before they enter the mempool. */
+  /** The checks that need no state, skipping the signature of a transaction the mempool already verified. */
   String checkTransaction(final Transaction tx) {
+    return alreadyVerified.test(tx) ? checkChainAndOrigin(tx) : checkSignedTransaction(tx);
+  }
+
+  /**
+   * Chain, origin and signature: no state, so any thread may call it (the node checks gossip on the transport's
+   * threads before the event thread sees it).
+   */
+  String checkSignedTransaction(final Transaction tx) {
+    final String why = checkChainAndOrigin(tx);
+    if (why != null) {
+      return why;
+    }
+    return tx.hasValidSignature(verifier) ? null : "bad signature on transaction " + tx.hash().toShortHex();
+  }
+
+  private String checkChainAndOrigin(final Transaction tx) {
     if (!chainId.equals(tx.chainId())) {
       return "transaction for another chain";
     }
     if (!members.contains(tx.origin())) {
       return "transaction origin " + tx.origin() + " is not a member";
-    }
-    if (!alreadyVerified.test(tx) && !tx.hasValidSignature(verifier)) {
-      return "bad signature on transaction " + tx.hash().toShortHex();
     }
     return null;
   }
