@@ -16,6 +16,7 @@ import java.util.Map;
  *     operation: unlike a rate, it hardly depends on what else the machine runs, so it tells what the same
  *     network could do on idle cores (cores / this). Null when CPU was not measured.
  * @param findMax the steps of --find-max, or null when the rate was not searched
+ * @param profile where the nodes' CPU went in the window (--profile), or null
  */
 public record BenchReport(
     String label,
@@ -37,7 +38,8 @@ public record BenchReport(
     double clientCpuSeconds,
     Double nodeCpuMillisPerOperation,
     List<PhaseMetrics.Second> timeline,
-    FindMax findMax) {
+    FindMax findMax,
+    JfrProfile profile) {
 
   /** CPU over the measuring window and peak RSS of one node (or of the JVM hosting the nodes). */
   public record NodeUsage(String name, long pid, Double cpuSeconds, Double cpuCores, Double postgresCpuSeconds, Double peakRssMiB) {}

@@ -78,7 +78,11 @@ public final class BenchRunner {
     if (settings.inProcess()) {
       net = InProcessNetwork.start(dir, nodes);
     } else {
-      net = ProcessNetwork.start(dir, nodes, settings.nodeJvmOptions(), START_TIMEOUT);
+      final List<String> jvm = new ArrayList<>(settings.nodeJvmOptions());
+      if (settings.profile()) {
+        jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node-{node}.jfr") + ",settings=profile,dumponexit=true");
+      }
+      net = ProcessNetwork.start(dir, nodes, jvm, START_TIMEOUT);
     }
     err.printf(Locale.ROOT, "bench: %s network of %d node(s) (%s) up in %.1f s: %s%n", label, nodes, net.mode(), (System.nanoTime() - t0) / 1e9,
         net.fhirBases());
@@ -142,7 +146,27 @@ public final class BenchRunner {
     return new BenchReport(label, target, net.mode(), settings.mix().toString(), net.fhirBases().size(), settings.findMax() ? 0 : settings.clients(),
         seconds, m.committed(), phase.committedPerSecond(), seconds > 0 ? m.resources() * inWindow / seconds : 0, m.latency(), blocks,
         m.errors(), m.errorsByKind(), usage, net.usageNote(), (clientCpuAfter - clientCpuBefore) / 1000.0, cpuPerOperation(usage, m.committed()),
-        m.timeline(), findMax);
+        m.timeline(), findMax, profile(net, owned, phase));
+  }
+
+  /** The nodes' flight recordings, written when they stopped, over the measuring window. */
+  private JfrProfile profile(final BenchNetwork net, final boolean closed, final LoadDriver.PhaseResult phase) {
+    if (!settings.profile() || !closed || !(net instanceof ProcessNetwork p)) {
+      return null;
+    }
+    final List<Path> files = new ArrayList<>();
+    for (int i = 0; i < p.fhirBases().size(); i++) {
+      final Path f = p.directory().resolve("node-" + i + ".jfr");
+      if (Files.exists(f)) {
+        files.add(f);
+      }
+    }
+    try {
+      return JfrProfile.read(files, java.time.Instant.ofEpochMilli(phase.startMillis()), java.time.Instant.ofEpochMilli(phase.endMillis()));
+    } catch (final IOException | RuntimeException e) {
+      err.println("bench: could not read the flight recordings (" + e.getMessage() + ")");
+      return null;
+    }
   }
 
   /** Setup for the mix (providers, patients), then the workloads with what setup made. */

@@ -15,6 +15,7 @@ import java.util.List;
  * @param setupResources Patients created before a read, update or search workload
  * @param nodeJvmOptions options of each node JVM; {@code {node}} and {@code {dir}} are replaced by the node's
  *     index and the work folder (e.g. a JFR file per node)
+ * @param profile record each node with JDK Flight Recorder and report where the CPU went in the window
  * @param workDir where started networks keep their data (null: a new temporary folder)
  */
 public record BenchSettings(
@@ -41,6 +42,7 @@ public record BenchSettings(
     boolean keepData,
     Duration timeout,
     boolean returnMinimal,
+    boolean profile,
     boolean progress) {
 
   public BenchSettings {

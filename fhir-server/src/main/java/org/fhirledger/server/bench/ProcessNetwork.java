@@ -78,13 +78,25 @@ public final class ProcessNetwork implements BenchNetwork {
     }
   }
 
-  /** How to run the CLI in a child JVM: the boot jar this JVM was started from, else this JVM's classpath. */
+  /**
+   * How to run the CLI in a child JVM: the Spring Boot jar this JVM was started from, else this JVM's
+   * classpath (a classes folder, or a manifest-only jar as test runners use) with the CLI's main class.
+   */
   static List<String> launcher() {
     final String cp = System.getProperty("java.class.path", "");
-    if (cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator) && Files.isRegularFile(Path.of(cp))) {
+    if (cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator) && isBootJar(Path.of(cp))) {
       return List.of("-jar", Path.of(cp).toAbsolutePath().toString());
     }
     return List.of("-cp", cp, MAIN_CLASS);
+  }
+
+  private static boolean isBootJar(final Path jar) {
+    try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+      final java.util.jar.Manifest m = f.getManifest();
+      return m != null && String.valueOf(m.getMainAttributes().getValue("Main-Class")).startsWith("org.springframework.boot.loader");
+    } catch (final IOException e) {
+      return false;
+    }
   }
 
   /** Copies the node's output to its log file and completes with its FHIR base once it printed it. */
@@ -109,6 +121,11 @@ public final class ProcessNetwork implements BenchNetwork {
     t.setDaemon(true);
     t.start();
     return endpoint;
+  }
+
+  /** The folder of this network: net/ (keys, configs, data) and one log per node. */
+  public Path directory() {
+    return dir;
   }
 
   @Override

@@ -109,6 +109,11 @@ public final class ReportWriter {
       }
       out.printf(Locale.ROOT, "    %-32s %8s %10.1f%n", "bench client (this JVM)", "", r.clientCpuSeconds());
     }
+    for (final BenchReport r : all) {
+      if (r.profile() != null && r.profile().samples() > 0) {
+        printProfile(out, r);
+      }
+    }
     if (main.findMax() != null) {
       out.println("  find-max steps (offered/s -> committed/s, p99):");
       for (final BenchReport.Step s : main.findMax().steps()) {
@@ -117,6 +122,17 @@ public final class ReportWriter {
       out.printf(Locale.ROOT, "  held %.0f/s: %s%n", main.findMax().sustainableRate(), main.findMax().stopReason());
     }
     out.flush();
+  }
+
+  private static void printProfile(final PrintStream out, final BenchReport r) {
+    final JfrProfile p = r.profile();
+    out.printf(Locale.ROOT, "  %s: where the nodes' CPU went (%d JFR execution samples in the window; GC pauses %.0f ms)%n", r.label(), p.samples(),
+        p.gcPauseMillis());
+    p.categories().forEach((k, v) -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * v / p.samples(), k));
+    out.println("    by thread:");
+    p.threads().forEach((k, v) -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * v / p.samples(), k));
+    out.println("    hottest leaf methods:");
+    p.hotMethods().forEach((k, v) -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * v / p.samples(), k));
   }
 
   private static String fmt(final Double v, final String format) {

@@ -122,6 +122,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--return-minimal", description = "send Prefer: return=minimal on writes (the server skips encoding the answer)")
   boolean returnMinimal;
 
+  @Option(names = "--profile", description = "record each node with JDK Flight Recorder and report where its CPU went in the window")
+  boolean profile;
+
   @Option(names = "--quiet", description = "no progress line on stderr")
   boolean quiet;
 
@@ -131,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
     final BenchSettings settings = new BenchSettings(nodes, target == null ? List.of() : TargetEndpoints.parse(target).fhirBases(), inProcess, clients,
         duration, count, warmup, workloadMix, bundles, binarySize, setupResources, seed, findMax,
         new RateController.Settings(startRate, stepFactor, 0.95, maxP99.toMillis(), maxRate), stepDuration, maxInFlight, baselineSingleNode, baseline,
-        Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, !quiet);
+        Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, profile, !quiet);
     final ObjectMapper mapper = new ObjectMapper();
     final List<BenchReport> reports = new BenchRunner(settings, mapper, System.err).run();
     final ReportWriter writer = new ReportWriter(mapper);
