@@ -41,8 +41,12 @@ public record BenchReport(
     FindMax findMax,
     JfrProfile profile) {
 
-  /** CPU over the measuring window and peak RSS of one node (or of the JVM hosting the nodes). */
-  public record NodeUsage(String name, long pid, Double cpuSeconds, Double cpuCores, Double postgresCpuSeconds, Double peakRssMiB) {}
+  /**
+   * CPU over the measuring window and peak RSS of one node (or of the JVM hosting the nodes).
+   * {@code systemCpuSeconds} is the kernel's part of {@code cpuSeconds} (fsync, sockets).
+   */
+  public record NodeUsage(String name, long pid, Double cpuSeconds, Double systemCpuSeconds, Double cpuCores, Double postgresCpuSeconds,
+      Double peakRssMiB) {}
 
   /** The search for the best sustainable rate, and the rate held for the measuring window. */
   public record FindMax(List<Step> steps, double sustainableRate, String stopReason) {}

@@ -115,15 +115,16 @@ public final class BenchRunner {
           driver.closedLoop(label + " warmup", settings.clients(), 0, settings.warmup());
         }
       }
+      // find-max: search first; only the hold at the best rate is the measuring window
+      findMax = settings.findMax() ? searchRate(label, driver) : null;
       probes.forEach(p -> before.add(p.sample()));
       clientCpuBefore = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
       heightBefore = status.height(net.fhirBases().get(0));
-      if (settings.findMax()) {
-        final FindMaxRun fm = findMax(label, driver);
-        findMax = fm.summary();
-        phase = fm.hold();
+      if (findMax != null) {
+        final Duration window = settings.duration() != null ? settings.duration() : Duration.ofSeconds(30);
+        phase = driver.openLoop(String.format(Locale.ROOT, "%s hold %.0f/s", label, findMax.sustainableRate()), findMax.sustainableRate(), window,
+            settings.maxInFlight());
       } else {
-        findMax = null;
         final Duration limit = settings.duration() != null ? settings.duration() : settings.count() > 0 ? COUNT_SAFETY_LIMIT : Duration.ofSeconds(30);
         phase = driver.closedLoop(label, settings.clients(), settings.count(), limit);
       }
@@ -141,10 +142,9 @@ public final class BenchRunner {
     final PhaseMetrics m = phase.metrics();
     final BlockFigures blocks = blockFigures(net, owned, phase, heightBefore, heightAfter);
     final double seconds = phase.seconds();
-    final double inWindow = m.committed() == 0 ? 0 : (double) m.committedInWindow() / m.committed();
     final List<BenchReport.NodeUsage> usage = usage(probes, before, after, seconds);
     return new BenchReport(label, target, net.mode(), settings.mix().toString(), net.fhirBases().size(), settings.findMax() ? 0 : settings.clients(),
-        seconds, m.committed(), phase.committedPerSecond(), seconds > 0 ? m.resources() * inWindow / seconds : 0, m.latency(), blocks,
+        seconds, m.committed(), phase.committedPerSecond(), phase.resourcesPerSecond(), m.latency(), blocks,
         m.errors(), m.errorsByKind(), usage, net.usageNote(), (clientCpuAfter - clientCpuBefore) / 1000.0, cpuPerOperation(usage, m.committed()),
         m.timeline(), findMax, profile(net, owned, phase));
   }
@@ -193,10 +193,8 @@ public final class BenchRunner {
     return new Workloads(net.fhirBases(), patients, bundles, settings.binarySize(), settings.seed(), tag, settings.timeout(), settings.returnMinimal());
   }
 
-  private record FindMaxRun(BenchReport.FindMax summary, LoadDriver.PhaseResult hold) {}
-
-  /** Steps up the offered rate until the network falls behind, then holds the best sustainable rate. */
-  private FindMaxRun findMax(final String label, final LoadDriver driver) throws InterruptedException {
+  /** Steps up the offered rate until the network falls behind; the best sustainable rate is then held. */
+  private BenchReport.FindMax searchRate(final String label, final LoadDriver driver) throws InterruptedException {
     final RateController rc = new RateController(settings.findMaxSettings());
     final List<BenchReport.Step> steps = new ArrayList<>();
     double rate = rc.firstRate();
@@ -216,10 +214,7 @@ public final class BenchRunner {
       }
       rate = d.nextRate().get();
     }
-    final double hold = rc.bestSustainableRate().orElse(lowest);
-    final Duration window = settings.duration() != null ? settings.duration() : Duration.ofSeconds(30);
-    final LoadDriver.PhaseResult held = driver.openLoop(String.format(Locale.ROOT, "%s hold %.0f/s", label, hold), hold, window, settings.maxInFlight());
-    return new FindMaxRun(new BenchReport.FindMax(steps, hold, "stopped raising: " + stop), held);
+    return new BenchReport.FindMax(steps, rc.bestSustainableRate().orElse(lowest), "stopped raising: " + stop);
   }
 
   private BlockFigures blockFigures(final BenchNetwork net, final boolean closed, final LoadDriver.PhaseResult phase, final OptionalLong before,
@@ -265,9 +260,11 @@ public final class BenchRunner {
       final NodeProbe.Sample b = after.get(i);
       final Double cpu = a.jvmCpuMillis().isPresent() && b.jvmCpuMillis().isPresent()
           ? (b.jvmCpuMillis().getAsLong() - a.jvmCpuMillis().getAsLong()) / 1000.0 : null;
+      final Double sys = a.jvmSystemCpuMillis().isPresent() && b.jvmSystemCpuMillis().isPresent()
+          ? (b.jvmSystemCpuMillis().getAsLong() - a.jvmSystemCpuMillis().getAsLong()) / 1000.0 : null;
       final Double pg = a.postgresCpuMillis().isPresent() && b.postgresCpuMillis().isPresent()
           ? Math.max(0, b.postgresCpuMillis().getAsLong() - a.postgresCpuMillis().getAsLong()) / 1000.0 : null;
-      out.add(new BenchReport.NodeUsage(probes.get(i).name(), probes.get(i).pid(), cpu, cpu == null || seconds <= 0 ? null : cpu / seconds, pg,
+      out.add(new BenchReport.NodeUsage(probes.get(i).name(), probes.get(i).pid(), cpu, sys, cpu == null || seconds <= 0 ? null : cpu / seconds, pg,
           b.peakRssKib().isPresent() ? b.peakRssKib().getAsLong() / 1024.0 : null));
     }
     return out;

@@ -27,10 +27,18 @@ public final class LoadDriver {
     void second(String label, PhaseMetrics.Second second, PhaseMetrics metrics, int inFlight);
   }
 
-  /** What a phase did. {@code seconds} is the measuring window (open loop: without the drain after it). */
+  /**
+   * What a phase did. {@code seconds} is the measuring window; in an open loop the requests sent in it are
+   * all awaited (the drain after it), so the committed rate is that of the offered load the network kept up
+   * with, not short by the requests whose answers were still on their way when the window closed.
+   */
   public record PhaseResult(String label, PhaseMetrics metrics, long startMillis, long endMillis, double seconds, int inFlightAtWindowEnd) {
     public double committedPerSecond() {
-      return seconds > 0 ? metrics.committedInWindow() / seconds : 0;
+      return seconds > 0 ? metrics.committed() / seconds : 0;
+    }
+
+    public double resourcesPerSecond() {
+      return seconds > 0 ? metrics.resources() / seconds : 0;
     }
   }
 
@@ -90,7 +98,6 @@ public final class LoadDriver {
     } finally {
       stopTicker(ticker);
     }
-    metrics.closeWindow();
     metrics.tick();
     final double seconds = (System.nanoTime() - metrics.startNanos()) / 1e9;
     return new PhaseResult(label, metrics, metrics.startMillis(), System.currentTimeMillis(), seconds, 0);
@@ -141,7 +148,6 @@ public final class LoadDriver {
       if (sleep > 0) {
         LockSupport.parkNanos(sleep);
       }
-      metrics.closeWindow();
       inFlightAtEnd = inFlight.get();
       final long endMillis = System.currentTimeMillis();
       if (!slots.tryAcquire(maxInFlight, drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -16,10 +16,10 @@ import java.util.stream.Stream;
  */
 public record NodeProbe(String name, long pid, Path postgresDataDir) {
   /** A snapshot of the counters; CPU deltas between two snapshots give a phase's CPU. */
-  public record Sample(OptionalLong jvmCpuMillis, OptionalLong postgresCpuMillis, OptionalLong peakRssKib) {}
+  public record Sample(OptionalLong jvmCpuMillis, OptionalLong jvmSystemCpuMillis, OptionalLong postgresCpuMillis, OptionalLong peakRssKib) {}
 
   public Sample sample() {
-    return new Sample(ProcStats.cpuMillis(pid), postgresCpuMillis(), ProcStats.peakRssKib(pid));
+    return new Sample(ProcStats.cpuMillis(pid), ProcStats.systemCpuMillis(pid), postgresCpuMillis(), ProcStats.peakRssKib(pid));
   }
 
   private OptionalLong postgresCpuMillis() {

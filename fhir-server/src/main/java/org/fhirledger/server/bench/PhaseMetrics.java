@@ -25,12 +25,10 @@ public final class PhaseMetrics {
   private final LongAdder writes = new LongAdder();
   private final LongAdder writeResources = new LongAdder();
   private final LongAdder errors = new LongAdder();
-  private final LongAdder committedInWindow = new LongAdder();
   private final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
   private final List<Second> timeline = new ArrayList<>();
   private final long startNanos = System.nanoTime();
   private final long startMillis = System.currentTimeMillis();
-  private volatile long windowEndNanos = Long.MAX_VALUE;
   private long lastCommitted;
   private long lastResources;
   private long lastErrors;
@@ -43,20 +41,12 @@ public final class PhaseMetrics {
       writes.increment();
       writeResources.add(resourceCount);
     }
-    if (System.nanoTime() <= windowEndNanos) {
-      committedInWindow.increment();
-    }
   }
 
   /** A failed operation: {@code kind} is "HTTP 503", an exception's simple class name, and so on. */
   public void error(final String kind) {
     errors.increment();
     errorKinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
-  }
-
-  /** From now on, successes no longer count as inside the measuring window (open loop: the drain after it). */
-  public void closeWindow() {
-    windowEndNanos = System.nanoTime();
   }
 
   /** Called once a second by the ticker (and once at the end): closes one second of the timeline. */
@@ -82,10 +72,6 @@ public final class PhaseMetrics {
 
   public long committed() {
     return committed.sum();
-  }
-
-  public long committedInWindow() {
-    return committedInWindow.sum();
   }
 
   public long resources() {

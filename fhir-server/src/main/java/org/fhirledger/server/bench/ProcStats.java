@@ -20,6 +20,20 @@ public final class ProcStats {
     return read(pid, false);
   }
 
+  /** System (kernel) CPU milliseconds of the process itself: syscalls such as fsync and socket I/O. */
+  public static OptionalLong systemCpuMillis(final long pid) {
+    try {
+      return OptionalLong.of(parseSystemCpuMillis(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
+    } catch (final IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  static long parseSystemCpuMillis(final String stat) {
+    final String[] f = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+    return Long.parseLong(f[12]) * 1000 / TICKS_PER_SECOND;
+  }
+
   /**
    * User + system CPU milliseconds of the process and of its children that have exited and been waited for
    * (e.g. PostgreSQL backends reaped by their postmaster), if readable.

@@ -102,9 +102,10 @@ public final class ReportWriter {
         continue;
       }
       out.printf("  %s: %s%n", r.label(), r.usageNote());
-      out.printf("    %-32s %8s %10s %8s %12s %10s%n", "node", "pid", "cpu s", "cores", "postgres s", "peak MiB");
+      out.printf("    %-32s %8s %10s %8s %8s %12s %10s%n", "node", "pid", "cpu s", "of it sys", "cores", "postgres s", "peak MiB");
       for (final BenchReport.NodeUsage u : r.nodeUsage()) {
-        out.printf(Locale.ROOT, "    %-32s %8d %10s %8s %12s %10s%n", u.name(), u.pid(), fmt(u.cpuSeconds(), "%.1f"), fmt(u.cpuCores(), "%.2f"),
+        out.printf(Locale.ROOT, "    %-32s %8d %10s %8s %8s %12s %10s%n", u.name(), u.pid(), fmt(u.cpuSeconds(), "%.1f"),
+            fmt(u.systemCpuSeconds(), "%.1f"), fmt(u.cpuCores(), "%.2f"),
             fmt(u.postgresCpuSeconds(), "%.1f"), fmt(u.peakRssMiB(), "%.0f"));
       }
       out.printf(Locale.ROOT, "    %-32s %8s %10.1f%n", "bench client (this JVM)", "", r.clientCpuSeconds());

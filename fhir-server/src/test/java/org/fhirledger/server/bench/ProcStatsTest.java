@@ -18,6 +18,7 @@ class ProcStatsTest {
     assertThat(ProcStats.parseCpuMillis(STAT, false)).isEqualTo(18_010);
     // plus cutime 89 + cstime 10 of reaped children
     assertThat(ProcStats.parseCpuMillis(STAT, true)).isEqualTo(19_000);
+    assertThat(ProcStats.parseSystemCpuMillis(STAT)).isEqualTo(5_670);
   }
 
   @Test

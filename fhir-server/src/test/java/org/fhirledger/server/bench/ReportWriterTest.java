@@ -15,7 +15,7 @@ class ReportWriterTest {
   private static BenchReport report(final String label, final double perSecond, final double p99) {
     return new BenchReport(label, "4 node(s) (processes)", "processes", "create", 4, 16, 30.0, (long) (perSecond * 30), perSecond, perSecond,
         new LatencySummary(100, 10, 20, p99, 80, 12), new BlockFigures("chain", 300, 10, 12.5, 125, 125, 29.9), 2,
-        Map.of("HTTP 503", 2L), List.of(new BenchReport.NodeUsage("hospital-0", 123, 15.0, 0.5, 3.0, 400.0)), "note", 4.0, 0.9,
+        Map.of("HTTP 503", 2L), List.of(new BenchReport.NodeUsage("hospital-0", 123, 15.0, 5.0, 0.5, 3.0, 400.0)), "note", 4.0, 0.9,
         List.of(new PhaseMetrics.Second(1, 100, 100, 0, 30.0), new PhaseMetrics.Second(2, 120, 120, 1, 45.0)), null, null);
   }
 

@@ -77,5 +77,15 @@ class BenchCommandIT {
     for (final JsonNode node : report.path("nodeUsage")) {
       assertThat(ProcessHandle.of(node.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
+    // passed: the nodes' data (four PostgreSQL clusters) is not worth keeping; the report and logs are
+    deleteRecursively(dir.resolve("work").resolve("main").resolve("net"));
+  }
+
+  private static void deleteRecursively(final Path root) throws java.io.IOException {
+    try (var paths = Files.walk(root)) {
+      for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }
