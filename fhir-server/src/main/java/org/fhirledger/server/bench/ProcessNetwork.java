@@ -32,11 +32,13 @@ public final class ProcessNetwork implements BenchNetwork {
   private final Path dir;
   private final List<Process> processes;
   private final List<URI> bases;
+  private final Thread stopOnExit;
 
-  private ProcessNetwork(final Path dir, final List<Process> processes, final List<URI> bases) {
+  private ProcessNetwork(final Path dir, final List<Process> processes, final List<URI> bases, final Thread stopOnExit) {
     this.dir = dir;
     this.processes = processes;
     this.bases = bases;
+    this.stopOnExit = stopOnExit;
   }
 
   /**
@@ -49,6 +51,9 @@ public final class ProcessNetwork implements BenchNetwork {
     final NetworkInitializer.Network network = NetworkInitializer.initialize(dir.resolve("net"), nodes, 0, "127.0.0.1", "fhirledger-bench");
     final List<Process> processes = new ArrayList<>();
     final List<CompletableFuture<URI>> endpoints = new ArrayList<>();
+    // A bench stopped by a signal (Ctrl-C, a test runner's timeout) must not leave its nodes running.
+    final Thread stopOnExit = new Thread(() -> stop(processes), "bench-stop-nodes");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       for (int i = 0; i < nodes; i++) {
         final List<String> cmd = new ArrayList<>();
@@ -71,9 +76,10 @@ public final class ProcessNetwork implements BenchNetwork {
           throw new IllegalStateException("node " + i + " did not come up (log: " + dir.resolve("node-" + i + ".log") + ")", e);
         }
       }
-      return new ProcessNetwork(dir, processes, List.copyOf(bases));
+      return new ProcessNetwork(dir, processes, List.copyOf(bases), stopOnExit);
     } catch (final IOException | InterruptedException | RuntimeException e) {
       stop(processes);
+      removeHook(stopOnExit);
       throw e;
     }
   }
@@ -166,9 +172,18 @@ public final class ProcessNetwork implements BenchNetwork {
   @Override
   public void close() {
     stop(processes);
+    removeHook(stopOnExit);
   }
 
-  private static void stop(final List<Process> processes) {
+  private static void removeHook(final Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (final IllegalStateException e) {
+      // the JVM is already shutting down: the hook is running or ran
+    }
+  }
+
+  private static synchronized void stop(final List<Process> processes) {
     final List<ProcessHandle> descendants = new ArrayList<>();
     for (final Process p : processes) {
       p.descendants().forEach(descendants::add);

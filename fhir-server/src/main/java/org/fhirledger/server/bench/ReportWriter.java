@@ -70,8 +70,8 @@ public final class ReportWriter {
     all.add(main);
     all.addAll(baselines);
     out.println();
-    out.printf(Locale.ROOT, "FHIR Ledger bench: workload %s, %s, %d clients, %.1f s measured%s%n", main.workload(), main.target(), main.clients(),
-        main.durationSeconds(), main.findMax() == null ? "" : String.format(Locale.ROOT, " at %.0f/s offered (--find-max)", main.findMax().sustainableRate()));
+    out.printf(Locale.ROOT, "FHIR Ledger bench: workload %s, %s, %s, %.1f s measured%n", main.workload(), main.target(), load(main),
+        main.durationSeconds());
     final StringBuilder header = new StringBuilder(String.format("  %-24s", ""));
     for (final BenchReport r : all) {
       header.append(String.format("%16s", r.label()));
@@ -136,6 +136,11 @@ public final class ReportWriter {
     p.hotMethods().forEach((k, v) -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * v / p.samples(), k));
   }
 
+  /** "64 clients" (closed loop), or the rate held by --find-max (open loop). */
+  private static String load(final BenchReport r) {
+    return r.findMax() == null ? r.clients() + " clients" : String.format(Locale.ROOT, "open loop at %.0f/s offered (--find-max)", r.findMax().sustainableRate());
+  }
+
   private static String fmt(final Double v, final String format) {
     return v == null ? "n/a" : String.format(Locale.ROOT, format, v);
   }
@@ -164,7 +169,7 @@ public final class ReportWriter {
     sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>fhir-ledger bench</title>")
         .append("<style>body{font-family:sans-serif;margin:2em}svg{border:1px solid #ccc;background:#fff}</style></head><body>")
         .append("<h1>fhir-ledger bench: ").append(escape(main.workload())).append("</h1><p>")
-        .append(escape(String.format(Locale.ROOT, "%s, %d clients, %.1f s: %.1f committed/s, p99 %.1f ms, %d errors", main.target(), main.clients(),
+        .append(escape(String.format(Locale.ROOT, "%s, %s, %.1f s: %.1f committed/s, p99 %.1f ms, %d errors", main.target(), load(main),
             main.durationSeconds(), main.committedPerSecond(), main.latencyMs().p99(), main.errors())))
         .append("</p>");
     sb.append(chart("Committed operations per second", all, colors, s -> s.committed()));

@@ -51,7 +51,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--count", defaultValue = "0", description = "operations to measure instead of a duration")
   long count;
 
-  @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class, description = "unmeasured load first (default ${DEFAULT-VALUE}; 0 for none)")
+  // Four node JVMs JIT-compiling HAPI and Spring on two cores need about a minute before CPU per operation settles.
+  @Option(names = "--warmup", defaultValue = "60s", converter = DurationConverter.class, description = "unmeasured load first (default ${DEFAULT-VALUE}; 0 for none)")
   Duration warmup;
 
   @Option(names = "--workload", defaultValue = "create", description = "create, update, read, search, bundle, binary or mix (default ${DEFAULT-VALUE})")
