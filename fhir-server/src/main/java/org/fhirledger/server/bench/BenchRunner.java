@@ -1,0 +1,307 @@
+package org.fhirledger.server.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import org.fhirledger.ledger.chain.Block;
+import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
+
+/**
+ * Runs a whole bench: the main run, then the baselines, each on its own network (started, driven, stopped,
+ * its chain read) so that ratios come from the same machine minutes apart.
+ */
+public final class BenchRunner {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+  /** Without --count or --duration nothing would stop a closed loop; with --count this still bounds it. */
+  private static final Duration COUNT_SAFETY_LIMIT = Duration.ofMinutes(30);
+
+  private final BenchSettings settings;
+  private final ObjectMapper mapper;
+  private final HttpClient http;
+  private final StatusClient status;
+  private final PrintStream err;
+  private final Path workDir;
+  private volatile long lastHeight = -1;
+  private volatile URI heightBase;
+
+  public BenchRunner(final BenchSettings settings, final ObjectMapper mapper, final PrintStream err) throws IOException {
+    this.settings = settings;
+    this.mapper = mapper;
+    this.err = err;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    this.status = new StatusClient(http, mapper);
+    this.workDir = settings.workDir() != null ? Files.createDirectories(settings.workDir()) : Files.createTempDirectory("fhir-ledger-bench-");
+  }
+
+  /** The main report first, then one per baseline. */
+  public List<BenchReport> run() throws IOException, InterruptedException {
+    final List<BenchReport> reports = new ArrayList<>();
+    try {
+      if (settings.targets().isEmpty()) {
+        reports.add(measure("main", startNetwork("main", settings.nodes()), true));
+      } else {
+        reports.add(measure("main", new TargetEndpoints(settings.targets()), false));
+      }
+      if (settings.baselineSingleNode()) {
+        reports.add(measure("single-node", startNetwork("single-node", 1), true));
+      }
+      if (settings.baselineUrl() != null) {
+        reports.add(measure("baseline", new TargetEndpoints(List.of(settings.baselineUrl())), false));
+      }
+    } finally {
+      if (!settings.keepData() && settings.workDir() == null) {
+        deleteRecursively(workDir);
+      } else {
+        err.println("bench: data and node logs kept in " + workDir);
+      }
+    }
+    return reports;
+  }
+
+  private BenchNetwork startNetwork(final String label, final int nodes) throws IOException, InterruptedException {
+    final Path dir = Files.createDirectories(workDir.resolve(label));
+    final long t0 = System.nanoTime();
+    final BenchNetwork net;
+    if (settings.inProcess()) {
+      net = InProcessNetwork.start(dir, nodes);
+    } else {
+      final List<String> jvm = new ArrayList<>(settings.nodeJvmOptions());
+      if (settings.profile()) {
+        jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node-{node}.jfr") + ",settings=profile,dumponexit=true");
+      }
+      net = ProcessNetwork.start(dir, nodes, jvm, START_TIMEOUT);
+    }
+    err.printf(Locale.ROOT, "bench: %s network of %d node(s) (%s) up in %.1f s: %s%n", label, nodes, net.mode(), (System.nanoTime() - t0) / 1e9,
+        net.fhirBases());
+    return net;
+  }
+
+  private BenchReport measure(final String label, final BenchNetwork net, final boolean owned) throws IOException, InterruptedException {
+    final String target = net.mode().equals("target") ? String.join(",", net.fhirBases().stream().map(URI::toString).toList())
+        : net.fhirBases().size() + " node(s) (" + net.mode() + ")";
+    final List<NodeProbe> probes = net.probes();
+    final List<NodeProbe.Sample> before = new ArrayList<>();
+    final List<NodeProbe.Sample> after = new ArrayList<>();
+    final LoadDriver.PhaseResult phase;
+    final BenchReport.FindMax findMax;
+    final OptionalLong heightBefore;
+    final OptionalLong heightAfter;
+    final long clientCpuBefore;
+    final long clientCpuAfter;
+    lastHeight = -1;
+    heightBase = net.fhirBases().get(0);
+    try {
+      status.awaitReady(net.fhirBases(), net.validators(), READY_TIMEOUT);
+      final Workloads workloads = prepare(net);
+      final LoadDriver driver = new LoadDriver(http, workloads, settings.mix(), settings.seed(), settings.progress() ? this::progress : null,
+          settings.timeout());
+      if (!settings.warmup().isZero()) {
+        if (settings.findMax()) {
+          driver.openLoop(label + " warmup", settings.findMaxSettings().startRate(), settings.warmup(), settings.maxInFlight());
+        } else {
+          driver.closedLoop(label + " warmup", settings.clients(), 0, settings.warmup());
+        }
+      }
+      // find-max: search first; only the hold at the best rate is the measuring window
+      findMax = settings.findMax() ? searchRate(label, driver) : null;
+      probes.forEach(p -> before.add(p.sample()));
+      clientCpuBefore = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
+      heightBefore = status.height(net.fhirBases().get(0));
+      if (findMax != null) {
+        final Duration window = settings.duration() != null ? settings.duration() : Duration.ofSeconds(30);
+        phase = driver.openLoop(String.format(Locale.ROOT, "%s hold %.0f/s", label, findMax.sustainableRate()), findMax.sustainableRate(), window,
+            settings.maxInFlight());
+      } else {
+        final Duration limit = settings.duration() != null ? settings.duration() : settings.count() > 0 ? COUNT_SAFETY_LIMIT : Duration.ofSeconds(30);
+        phase = driver.closedLoop(label, settings.clients(), settings.count(), limit);
+      }
+      heightAfter = status.height(net.fhirBases().get(0));
+      clientCpuAfter = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
+      probes.forEach(p -> after.add(p.sample()));
+      if (settings.progress()) {
+        err.println();
+      }
+    } finally {
+      if (owned) {
+        net.close();
+      }
+    }
+    final PhaseMetrics m = phase.metrics();
+    final BlockFigures blocks = blockFigures(net, owned, phase, heightBefore, heightAfter);
+    final double seconds = phase.seconds();
+    final List<BenchReport.NodeUsage> usage = usage(probes, before, after, seconds);
+    return new BenchReport(label, target, net.mode(), settings.mix().toString(), net.fhirBases().size(), settings.findMax() ? 0 : settings.clients(),
+        seconds, m.committed(), phase.committedPerSecond(), phase.resourcesPerSecond(), m.latency(), blocks,
+        m.errors(), m.errorsByKind(), usage, net.usageNote(), (clientCpuAfter - clientCpuBefore) / 1000.0, cpuPerOperation(usage, m.committed()),
+        m.timeline(), findMax, profile(net, owned, phase));
+  }
+
+  /** The nodes' flight recordings, written when they stopped, over the measuring window. */
+  private JfrProfile profile(final BenchNetwork net, final boolean closed, final LoadDriver.PhaseResult phase) {
+    if (!settings.profile() || !closed || !(net instanceof ProcessNetwork p)) {
+      return null;
+    }
+    final List<Path> files = new ArrayList<>();
+    for (int i = 0; i < p.fhirBases().size(); i++) {
+      final Path f = p.directory().resolve("node-" + i + ".jfr");
+      if (Files.exists(f)) {
+        files.add(f);
+      }
+    }
+    try {
+      return JfrProfile.read(files, java.time.Instant.ofEpochMilli(phase.startMillis()), java.time.Instant.ofEpochMilli(phase.endMillis()));
+    } catch (final IOException | RuntimeException e) {
+      err.println("bench: could not read the flight recordings (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
+  /** Setup for the mix (providers, patients), then the workloads with what setup made. */
+  private Workloads prepare(final BenchNetwork net) throws IOException, InterruptedException {
+    SyntheaBundles bundles = null;
+    if (settings.mix().contains(WorkloadKind.BUNDLE)) {
+      final Path folder = settings.bundlesFolder() != null ? settings.bundlesFolder() : SyntheaBundles.defaultFolder()
+          .orElseThrow(() -> new IllegalArgumentException("no Synthea bundles found: give --bundles DIR"));
+      bundles = SyntheaBundles.load(folder, mapper);
+    }
+    final String tag = Long.toString(System.currentTimeMillis(), 36);
+    final Workloads plain = new Workloads(net.fhirBases(), List.of(), bundles, 1, settings.seed(), tag, settings.timeout(), settings.returnMinimal());
+    final SetupPhase setup = new SetupPhase(http, plain);
+    if (bundles != null) {
+      setup.postBatches(bundles);
+    }
+    List<String> patients = List.of();
+    if (settings.mix().contains(WorkloadKind.READ) || settings.mix().contains(WorkloadKind.UPDATE) || settings.mix().contains(WorkloadKind.SEARCH)) {
+      final long t0 = System.nanoTime();
+      patients = setup.createPatients(settings.setupResources(), settings.clients());
+      err.printf(Locale.ROOT, "bench: setup created %d Patients in %.1f s%n", patients.size(), (System.nanoTime() - t0) / 1e9);
+    }
+    status.awaitConverged(net.fhirBases(), READY_TIMEOUT);
+    return new Workloads(net.fhirBases(), patients, bundles, settings.binarySize(), settings.seed(), tag, settings.timeout(), settings.returnMinimal());
+  }
+
+  /** Steps up the offered rate until the network falls behind; the best sustainable rate is then held. */
+  private BenchReport.FindMax searchRate(final String label, final LoadDriver driver) throws InterruptedException {
+    final RateController rc = new RateController(settings.findMaxSettings());
+    final List<BenchReport.Step> steps = new ArrayList<>();
+    double rate = rc.firstRate();
+    double lowest = rate;
+    String stop;
+    while (true) {
+      final LoadDriver.PhaseResult st = driver.openLoop(String.format(Locale.ROOT, "%s step %.0f/s", label, rate), rate, settings.stepDuration(),
+          settings.maxInFlight());
+      final RateController.StepResult r = new RateController.StepResult(rate, st.committedPerSecond(), st.metrics().latency().p99(),
+          st.metrics().errors(), st.inFlightAtWindowEnd());
+      final RateController.Decision d = rc.next(r);
+      steps.add(new BenchReport.Step(rate, r.committedRate(), r.p99Millis(), r.errors(), st.inFlightAtWindowEnd(), d.sustainable(), d.reason()));
+      lowest = Math.min(lowest, rate);
+      if (d.nextRate().isEmpty()) {
+        stop = d.reason();
+        break;
+      }
+      rate = d.nextRate().get();
+    }
+    return new BenchReport.FindMax(steps, rc.bestSustainableRate().orElse(lowest), "stopped raising: " + stop);
+  }
+
+  private BlockFigures blockFigures(final BenchNetwork net, final boolean closed, final LoadDriver.PhaseResult phase, final OptionalLong before,
+      final OptionalLong after) {
+    if (closed && net.chainDirOfFirstNode().isPresent()) {
+      try (RocksDbLedgerStore store = RocksDbLedgerStore.open(net.chainDirOfFirstNode().get())) {
+        final List<BlockFigures.BlockInfo> infos = new ArrayList<>();
+        for (long h = Math.max(1, before.orElse(1)); h <= store.height(); h++) {
+          final Block b = store.block(h).orElseThrow();
+          int changes = 0;
+          for (final Transaction tx : b.transactions()) {
+            changes += tx.changes().size();
+          }
+          infos.add(new BlockFigures.BlockInfo(h, b.header().timestamp(), b.transactions().size(), changes));
+        }
+        return BlockFigures.fromChain(infos, phase.startMillis(), phase.endMillis());
+      } catch (final RuntimeException e) {
+        err.println("bench: could not read node 0's chain (" + e.getMessage() + "); block figures from $ledger-status");
+      }
+    }
+    if (before.isPresent() && after.isPresent()) {
+      return BlockFigures.fromHeights(before.getAsLong(), after.getAsLong(), phase.metrics().writes(), phase.metrics().writeResources(), phase.seconds());
+    }
+    return BlockFigures.NONE;
+  }
+
+  static Double cpuPerOperation(final List<BenchReport.NodeUsage> usage, final long committed) {
+    if (usage.isEmpty() || committed == 0 || usage.stream().anyMatch(u -> u.cpuSeconds() == null)) {
+      return null;
+    }
+    double seconds = 0;
+    for (final BenchReport.NodeUsage u : usage) {
+      seconds += u.cpuSeconds() + (u.postgresCpuSeconds() == null ? 0 : u.postgresCpuSeconds());
+    }
+    return seconds * 1000 / committed;
+  }
+
+  private static List<BenchReport.NodeUsage> usage(final List<NodeProbe> probes, final List<NodeProbe.Sample> before,
+      final List<NodeProbe.Sample> after, final double seconds) {
+    final List<BenchReport.NodeUsage> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(probes.size(), Math.min(before.size(), after.size())); i++) {
+      final NodeProbe.Sample a = before.get(i);
+      final NodeProbe.Sample b = after.get(i);
+      final Double cpu = a.jvmCpuMillis().isPresent() && b.jvmCpuMillis().isPresent()
+          ? (b.jvmCpuMillis().getAsLong() - a.jvmCpuMillis().getAsLong()) / 1000.0 : null;
+      final Double sys = a.jvmSystemCpuMillis().isPresent() && b.jvmSystemCpuMillis().isPresent()
+          ? (b.jvmSystemCpuMillis().getAsLong() - a.jvmSystemCpuMillis().getAsLong()) / 1000.0 : null;
+      final Double pg = a.postgresCpuMillis().isPresent() && b.postgresCpuMillis().isPresent()
+          ? Math.max(0, b.postgresCpuMillis().getAsLong() - a.postgresCpuMillis().getAsLong()) / 1000.0 : null;
+      out.add(new BenchReport.NodeUsage(probes.get(i).name(), probes.get(i).pid(), cpu, sys, cpu == null || seconds <= 0 ? null : cpu / seconds, pg,
+          b.peakRssKib().isPresent() ? b.peakRssKib().getAsLong() / 1024.0 : null));
+    }
+    return out;
+  }
+
+  private void progress(final String label, final PhaseMetrics.Second s, final PhaseMetrics m, final int inFlight) {
+    if (heightBase != null) {
+      pollHeight(heightBase);
+    }
+    final String line = String.format(Locale.ROOT, "[%s] %3ds %8d ok/s %9d res/s  p99 %8.1f ms  total %d  errors %d  in flight %d  height %s", label,
+        s.second(), s.committed(), s.resources(), s.p99Millis(), m.committed(), m.errors(), inFlight, lastHeight < 0 ? "?" : lastHeight);
+    err.print(System.console() != null ? "\r" + line + "   " : line + System.lineSeparator());
+    err.flush();
+  }
+
+  /** Keeps the progress line's height fresh without blocking the ticker. */
+  private void pollHeight(final URI base) {
+    http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/$ledger-status")).timeout(Duration.ofSeconds(2)).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
+          if (r.statusCode() == 200) {
+            try {
+              lastHeight = Long.parseLong(StatusClient.parse(mapper.readTree(r.body())).getOrDefault("height", "-1"));
+            } catch (final IOException | NumberFormatException e) {
+              lastHeight = -1;
+            }
+          }
+        });
+  }
+
+  private static void deleteRecursively(final Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package org.fhirledger.server.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a run needs, as the {@code bench} command parsed it.
+ *
+ * @param targets running endpoints to drive; empty: start a network of {@code nodes}
+ * @param duration measuring window (closed loop: upper bound when {@code count} is set; find-max: the hold)
+ * @param count operations to measure (0: run for {@code duration})
+ * @param bundlesFolder Synthea output for the bundle workload (null: the project's sample, if found)
+ * @param setupResources Patients created before a read, update or search workload
+ * @param nodeJvmOptions options of each node JVM; {@code {node}} and {@code {dir}} are replaced by the node's
+ *     index and the work folder (e.g. a JFR file per node)
+ * @param profile record each node with JDK Flight Recorder and report where the CPU went in the window
+ * @param workDir where started networks keep their data (null: a new temporary folder)
+ */
+public record BenchSettings(
+    int nodes,
+    List<URI> targets,
+    boolean inProcess,
+    int clients,
+    Duration duration,
+    long count,
+    Duration warmup,
+    WorkloadMix mix,
+    Path bundlesFolder,
+    int binarySize,
+    int setupResources,
+    long seed,
+    boolean findMax,
+    RateController.Settings findMaxSettings,
+    Duration stepDuration,
+    int maxInFlight,
+    boolean baselineSingleNode,
+    URI baselineUrl,
+    List<String> nodeJvmOptions,
+    Path workDir,
+    boolean keepData,
+    Duration timeout,
+    boolean returnMinimal,
+    boolean profile,
+    boolean progress) {
+
+  public BenchSettings {
+    targets = List.copyOf(targets);
+    nodeJvmOptions = List.copyOf(nodeJvmOptions);
+    if (nodes < 1 || clients < 1) {
+      throw new IllegalArgumentException("--nodes and --clients must be at least 1");
+    }
+    if (count < 0) {
+      throw new IllegalArgumentException("--count must not be negative");
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package org.fhirledger.server.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportWriterTest {
+  private static BenchReport report(final String label, final double perSecond, final double p99) {
+    return new BenchReport(label, "4 node(s) (processes)", "processes", "create", 4, 16, 30.0, (long) (perSecond * 30), perSecond, perSecond,
+        new LatencySummary(100, 10, 20, p99, 80, 12), new BlockFigures("chain", 300, 10, 12.5, 125, 125, 29.9), 2,
+        Map.of("HTTP 503", 2L), List.of(new BenchReport.NodeUsage("hospital-0", 123, 15.0, 5.0, 0.5, 3.0, 400.0)), "note", 4.0, 0.9,
+        List.of(new PhaseMetrics.Second(1, 100, 100, 0, 30.0), new PhaseMetrics.Second(2, 120, 120, 1, 45.0)), null, null);
+  }
+
+  @Test
+  void jsonHasTheDocumentedFieldsAtTheTopAndTheBaselinesWithRatios() throws Exception {
+    final ObjectMapper mapper = new ObjectMapper();
+    final JsonNode json = mapper.readTree(mapper.writeValueAsString(
+        new ReportWriter(mapper).json(report("main", 100, 40), List.of(report("single-node", 400, 20)), "fhir-ledger bench --nodes 4")));
+    for (final String field : List.of("workload", "nodes", "clients", "durationSeconds", "committedPerSecond", "resourcesPerSecond", "latencyMs",
+        "blocksPerSecond", "transactionsPerBlock", "errors", "errorsByKind", "nodeUsage", "timeline", "command", "machine")) {
+      assertThat(json.has(field)).as(field).isTrue();
+    }
+    assertThat(json.path("workload").asText()).isEqualTo("create");
+    assertThat(json.path("nodes").asInt()).isEqualTo(4);
+    for (final String p : List.of("p50", "p95", "p99", "max")) {
+      assertThat(json.path("latencyMs").path(p).isNumber()).as(p).isTrue();
+    }
+    assertThat(json.path("latencyMs").path("p99").asDouble()).isEqualTo(40.0);
+    assertThat(json.path("blocksPerSecond").asDouble()).isEqualTo(10.0);
+    assertThat(json.path("transactionsPerBlock").asDouble()).isEqualTo(12.5);
+    assertThat(json.path("errors").asLong()).isEqualTo(2);
+    assertThat(json.path("errorsByKind").path("HTTP 503").asLong()).isEqualTo(2);
+    assertThat(json.path("baselines").get(0).path("label").asText()).isEqualTo("single-node");
+    assertThat(json.path("ratios").path("single-node").path("committedPerSecond").asDouble()).isEqualTo(0.25);
+  }
+
+  @Test
+  void theTableShowsEachRunAndTheRatio() {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new ReportWriter(new ObjectMapper()).printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8), report("main", 100, 40),
+        List.of(report("single-node", 400, 20)));
+    final String table = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(table).contains("main/single-node").containsPattern("committed ops/s\\s+100\\.0\\s+400\\.0\\s+0\\.25");
+    assertThat(table).containsPattern("latency p99 ms\\s+40\\.0\\s+20\\.0\\s+2\\.00");
+    assertThat(table).contains("errors (main): HTTP 503 x 2").contains("hospital-0");
+  }
+
+  @Test
+  void theChartIsSelfContainedSvg() {
+    final String html = ReportWriter.html(report("main", 100, 40), List.of());
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").doesNotContain("<script").doesNotContain("http://cdn");
+    assertThat(html).contains("Committed operations per second").contains("p99 latency per second");
+  }
+}

@@ -1,0 +1,91 @@
+package org.fhirledger.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `fhir-ledger bench` as an operator runs it: the packaged jar starts four node processes of itself, drives a
+ * mixed load of creates, reads and updates over all of them, stops them, reads node 0's chain and writes the
+ * JSON report.
+ */
+class BenchCommandIT {
+  private static final Path JAR = Path.of("target", "fhir-ledger.jar").toAbsolutePath();
+  /** Under target/ so that the report, the bench's output and the nodes' logs are there to read on failure. */
+  private final Path dir = Path.of("target", "bench-it", String.valueOf(System.currentTimeMillis())).toAbsolutePath();
+  private Process bench;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (bench != null && bench.isAlive()) {
+      // SIGTERM lets the bench stop the node processes it started
+      bench.destroy();
+      if (!bench.waitFor(60, TimeUnit.SECONDS)) {
+        bench.descendants().forEach(ProcessHandle::destroyForcibly);
+        bench.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void aMixedLoadOnFourNodeProcessesCommitsEveryOperationAndReportsItAsJson() throws Exception {
+    assertThat(JAR).as("the packaged jar (mvn package runs before the *IT tests)").exists();
+    Files.createDirectories(dir);
+    final Path json = dir.resolve("bench.json");
+    final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar", JAR.toString(),
+        "bench", "--nodes", "4", "--clients", "4", "--count", "200", "--workload", "mix", "--mix", "create=6,read=3,update=1",
+        "--warmup", "0", "--setup-resources", "40", "--json", json.toString(), "--work-dir", dir.resolve("work").toString(),
+        // a correctness run, not a measurement: quick-starting node JVMs
+        "--node-jvm-opts", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+    bench = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("bench.log").toFile()).start();
+    final boolean finished = bench.waitFor(8, TimeUnit.MINUTES);
+    assertThat(finished).as("bench finished by itself; output:%n%s", Files.readString(dir.resolve("bench.log"))).isTrue();
+    assertThat(bench.exitValue()).as(Files.readString(dir.resolve("bench.log"))).isZero();
+
+    final JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertThat(report.path("workload").asText()).isEqualTo("create=6,update=1,read=3");
+    assertThat(report.path("nodes").asInt()).isEqualTo(4);
+    assertThat(report.path("clients").asInt()).isEqualTo(4);
+    assertThat(report.path("mode").asText()).isEqualTo("processes");
+    assertThat(report.path("committed").asLong()).isEqualTo(200);
+    assertThat(report.path("errors").asLong()).as(report.path("errorsByKind").toString()).isZero();
+    assertThat(report.path("durationSeconds").asDouble()).isPositive();
+    assertThat(report.path("committedPerSecond").asDouble()).isPositive();
+    assertThat(report.path("resourcesPerSecond").asDouble()).isPositive();
+    for (final String p : List.of("p50", "p95", "p99", "max")) {
+      assertThat(report.path("latencyMs").path(p).asDouble()).as(p).isPositive();
+    }
+    assertThat(report.path("latencyMs").path("p99").asDouble()).isGreaterThanOrEqualTo(report.path("latencyMs").path("p50").asDouble());
+    // read from node 0's own chain after the run: the writes went into blocks
+    assertThat(report.path("blocks").path("source").asText()).isEqualTo("chain");
+    assertThat(report.path("blocksPerSecond").asDouble()).isPositive();
+    assertThat(report.path("transactionsPerBlock").asDouble()).isGreaterThanOrEqualTo(1.0);
+    assertThat(report.path("nodeUsage")).hasSize(4);
+    for (final JsonNode node : report.path("nodeUsage")) {
+      assertThat(node.path("cpuSeconds").asDouble()).isPositive();
+      assertThat(node.path("peakRssMiB").asDouble()).isGreaterThan(50);
+    }
+    // the bench stopped what it started
+    for (final JsonNode node : report.path("nodeUsage")) {
+      assertThat(ProcessHandle.of(node.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+    // passed: the nodes' data (four PostgreSQL clusters) is not worth keeping; the report and logs are
+    deleteRecursively(dir.resolve("work").resolve("main").resolve("net"));
+  }
+
+  private static void deleteRecursively(final Path root) throws java.io.IOException {
+    try (var paths = Files.walk(root)) {
+      for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
