@@ -89,7 +89,7 @@ public final class ReportWriter {
     row(out, "blocks/s", all, baselines, r -> r.blocks().blocksPerSecond(), "%.1f");
     row(out, "transactions/block", all, baselines, r -> r.blocks().transactionsPerBlock(), "%.1f");
     row(out, "TPS (Eq. 1)", all, baselines, r -> r.blocks().tps(), "%.1f");
-    row(out, "node CPU ms/operation", all, baselines, r -> r.nodeCpuMillisPerOperation() == null ? 0 : r.nodeCpuMillisPerOperation(), "%.2f");
+    row(out, "node CPU ms/operation", all, baselines, r -> r.nodeCpuMillisPerOperation() == null ? Double.NaN : r.nodeCpuMillisPerOperation(), "%.2f");
     row(out, "committed", all, baselines, r -> r.committed(), "%.0f");
     row(out, "errors", all, baselines, r -> r.errors(), "%.0f");
     for (final BenchReport r : all) {
@@ -149,12 +149,13 @@ public final class ReportWriter {
       final ToDoubleFunction<BenchReport> f, final String format) {
     final StringBuilder sb = new StringBuilder(String.format("  %-24s", name));
     for (final BenchReport r : all) {
-      sb.append(String.format(Locale.ROOT, "%16s", String.format(Locale.ROOT, format, f.applyAsDouble(r))));
+      final double v = f.applyAsDouble(r);
+      sb.append(String.format(Locale.ROOT, "%16s", Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, format, v)));
     }
     final double main = f.applyAsDouble(all.get(0));
     for (final BenchReport b : baselines) {
       final double v = f.applyAsDouble(b);
-      sb.append(String.format(Locale.ROOT, "%16s", v == 0 ? "-" : String.format(Locale.ROOT, "%.2f", main / v)));
+      sb.append(String.format(Locale.ROOT, "%16s", v == 0 || Double.isNaN(v) || Double.isNaN(main) ? "-" : String.format(Locale.ROOT, "%.2f", main / v)));
     }
     out.println(sb);
   }

@@ -42,8 +42,12 @@ class JfrProfileTest {
       from = Instant.now();
       final MessageDigest sha = MessageDigest.getInstance("SHA-256");
       final byte[] data = new byte[1 << 20];
-      final long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-      while (System.nanoTime() < end) {
+      // Hash until this thread has had 800 ms of CPU (on a loaded machine that can take much longer than 800 ms),
+      // at most 30 s: the samples count CPU, not wall time.
+      final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      final long cpuEnd = threads.getCurrentThreadCpuTime() + Duration.ofMillis(800).toNanos();
+      final long wallEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (threads.getCurrentThreadCpuTime() < cpuEnd && System.nanoTime() < wallEnd) {
         data[0] = sha.digest(data)[0];
       }
       to = Instant.now();
@@ -51,7 +55,7 @@ class JfrProfileTest {
       r.dump(file);
     }
     final JfrProfile p = JfrProfile.read(List.of(file), from, to);
-    assertThat(p.samples()).isGreaterThan(10);
+    assertThat(p.samples()).isGreaterThanOrEqualTo(5);
     assertThat(p.categories().keySet().iterator().next()).startsWith("hashing");
     assertThat(JfrProfile.read(List.of(file), to.plusSeconds(60), to.plusSeconds(120)).samples()).isZero();
   }

@@ -54,6 +54,15 @@ class ReportWriterTest {
   }
 
   @Test
+  void aFigureThatWasNotMeasuredIsShownAsNotAvailableNotAsZero() {
+    final BenchReport target = new BenchReport("main", "http://x/fhir", "target", "read", 1, 4, 10.0, 100, 10, 10,
+        new LatencySummary(100, 10, 20, 30, 80, 12), BlockFigures.NONE, 0, Map.of(), List.of(), "not measured", 1.0, null, List.of(), null, null);
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new ReportWriter(new ObjectMapper()).printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8), target, List.of());
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).containsPattern("node CPU ms/operation\\s+n/a");
+  }
+
+  @Test
   void theChartIsSelfContainedSvg() {
     final String html = ReportWriter.html(report("main", 100, 40), List.of());
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").doesNotContain("<script").doesNotContain("http://cdn");
