@@ -110,6 +110,17 @@ public final class SearchIndex {
     }
   }
 
+  /**
+   * The indexed height to read at, once the index holds {@code ledgerHeight} (waiting at most 5 s): indexing runs
+   * behind the ledger, and a client must still find the write it just made at this node.
+   */
+  public long indexedHeightAfter(final long ledgerHeight) {
+    awaitIndexed(ledgerHeight, READ_YOUR_WRITES_WAIT_MILLIS);
+    return indexedHeight();
+  }
+
+  private static final long READ_YOUR_WRITES_WAIT_MILLIS = 5_000;
+
   /** Height of the last block applied; 0 (the genesis) for a new index. */
   public long indexedHeight() {
     try (Connection c = dataSource.getConnection();

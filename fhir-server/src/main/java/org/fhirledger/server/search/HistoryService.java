@@ -5,7 +5,6 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.fhirledger.ledger.chain.Operation;
@@ -15,8 +14,6 @@ import org.fhirledger.server.dao.LedgerResourceDao;
 import org.fhirledger.server.index.HistoryIndex;
 import org.fhirledger.server.index.IndexedVersion;
 import org.fhirledger.server.index.SearchIndex;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
@@ -77,7 +74,7 @@ public final class HistoryService {
   }
 
   private HistoryIndex.Query query(final String type, final String id, final Date since, final DateRangeParam at, final Paging paging) {
-    final long indexed = indexedHeightAfterOwnWrites();
+    final long indexed = index.indexedHeightAfter(ledger.store().height());
     final long height = paging.pinnedHeight() == null ? indexed : paging.pinnedHeight();
     if (height < 0 || height > indexed) {
       throw new InvalidRequestException(HEIGHT_PARAM + " " + height + " is not a block height this node has indexed (0.." + indexed + ")");
@@ -99,42 +96,32 @@ public final class HistoryService {
   private Result provider(final HistoryIndex.Query q, final int offset) {
     final HistoryIndex history = index.historyIndex();
     final int total = Math.toIntExact(history.count(q));
-    final Date published = new Date();
-    return new Result() {
+    return new HistoryPages(total, q.asOfHeight()) {
       @Override
-      public long asOfHeight() {
-        return q.asOfHeight();
+      List<IndexedVersion> page(final int from, final int count) {
+        return history.page(q, offset + from, count);
       }
 
       @Override
-      public IPrimitiveType<Date> getPublished() {
-        return new InstantType(published);
-      }
-
-      @Override
-      public List<IBaseResource> getResources(final int from, final int to) {
-        final List<IBaseResource> out = new ArrayList<>();
-        for (final IndexedVersion v : history.page(q, offset + from, Math.max(0, to - from))) {
-          out.add(load(v));
-        }
-        return out;
-      }
-
-      @Override
-      public String getUuid() {
-        return null;
-      }
-
-      @Override
-      public Integer preferredPageSize() {
-        return null;
-      }
-
-      @Override
-      public Integer size() {
-        return total;
+      Resource load(final IndexedVersion v) {
+        return HistoryService.this.load(v);
       }
     };
+  }
+
+  /** History pages, which also say the height they were read at (it travels in the page links). */
+  private abstract static class HistoryPages extends IndexedPages implements Result {
+    private final long asOfHeight;
+
+    HistoryPages(final int total, final long asOfHeight) {
+      super(total);
+      this.asOfHeight = asOfHeight;
+    }
+
+    @Override
+    public long asOfHeight() {
+      return asOfHeight;
+    }
   }
 
   private Resource load(final IndexedVersion v) {
@@ -158,15 +145,4 @@ public final class HistoryService {
     return rv.versionId() > 1 && rv.operation() != Operation.DELETE
         && ledger.store().version(rv.resourceType(), rv.resourceId(), rv.versionId() - 1).map(ResourceVersion::deleted).orElse(false);
   }
-
-  /**
-   * The indexed height, once the index has caught up with what the ledger had applied when the request came in
-   * (bounded): indexing runs behind the ledger, and a client must still find the write it just made here.
-   */
-  private long indexedHeightAfterOwnWrites() {
-    index.awaitIndexed(ledger.store().height(), READ_YOUR_WRITES_WAIT_MILLIS);
-    return index.indexedHeight();
-  }
-
-  private static final long READ_YOUR_WRITES_WAIT_MILLIS = 5_000;
 }

@@ -1,20 +1,15 @@
 package org.fhirledger.server.search;
 
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.fhirledger.ledger.node.LedgerNode;
-import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.server.config.FhirContexts;
 import org.fhirledger.server.dao.LedgerResourceDao;
 import org.fhirledger.server.index.IndexedVersion;
 import org.fhirledger.server.index.SearchIndex;
 import org.fhirledger.server.index.SearchQuery;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IPrimitiveType;
-import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,55 +43,23 @@ public final class TypeSearchService {
    * @param lenient skip unsupported parameters rather than answering 400 ({@code Prefer: handling=lenient})
    */
   public IBundleProvider search(final String type, final Map<String, String[]> parameters, final boolean lenient) {
-    final long height = indexedHeightAfterOwnWrites();
+    final long height = index.indexedHeightAfter(ledger.store().height());
     final SearchRequestParser.ParsedSearch parsed = parser.parse(type, parameters, lenient, height);
     if (!parsed.ignored().isEmpty()) {
       LOG.debug("search parameters ignored (lenient) type={} params={}", type, parsed.ignored());
     }
     final SearchQuery query = parsed.query();
     final Integer total = parsed.accurateTotal() ? Integer.valueOf((int) index.count(query)) : null;
-    final Date published = new Date();
-    return new IBundleProvider() {
+    return new IndexedPages(total) {
       @Override
-      public IPrimitiveType<Date> getPublished() {
-        return new InstantType(published);
+      List<IndexedVersion> page(final int offset, final int count) {
+        return index.search(query, offset, count);
       }
 
       @Override
-      public List<IBaseResource> getResources(final int from, final int to) {
-        final List<IBaseResource> out = new ArrayList<>();
-        for (final IndexedVersion v : index.search(query, from, Math.max(0, to - from))) {
-          final ResourceVersion rv = ledger.store().version(v.resourceType(), v.resourceId(), v.version()).orElseThrow();
-          out.add(dao.load(rv));
-        }
-        return out;
-      }
-
-      @Override
-      public String getUuid() {
-        return null;
-      }
-
-      @Override
-      public Integer preferredPageSize() {
-        return null;
-      }
-
-      @Override
-      public Integer size() {
-        return total;
+      Resource load(final IndexedVersion v) {
+        return dao.load(ledger.store().version(v.resourceType(), v.resourceId(), v.version()).orElseThrow());
       }
     };
   }
-
-  /**
-   * The indexed height, once the index has caught up with what the ledger had applied when the request came in
-   * (bounded): indexing runs behind the ledger, and a client must still find the write it just made here.
-   */
-  private long indexedHeightAfterOwnWrites() {
-    index.awaitIndexed(ledger.store().height(), READ_YOUR_WRITES_WAIT_MILLIS);
-    return index.indexedHeight();
-  }
-
-  private static final long READ_YOUR_WRITES_WAIT_MILLIS = 5_000;
 }
