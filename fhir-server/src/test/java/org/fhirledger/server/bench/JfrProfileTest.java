@@ -41,7 +41,9 @@ class JfrProfileTest {
       r.start();
       from = Instant.now();
       final MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      final byte[] data = new byte[1 << 20];
+      // Small inputs on purpose: with large ones nearly all time is spent inside the JIT's SHA-256 intrinsic stub,
+      // where JFR cannot walk the stack and drops the sample (CI machines with SHA extensions recorded almost none).
+      final byte[] data = new byte[96];
       // Hash until this thread has had 800 ms of CPU (on a loaded machine that can take much longer than 800 ms),
       // at most 30 s: the samples count CPU, not wall time.
       final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
