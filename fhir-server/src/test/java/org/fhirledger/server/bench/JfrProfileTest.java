@@ -42,15 +42,19 @@ class JfrProfileTest {
       from = Instant.now();
       final MessageDigest sha = MessageDigest.getInstance("SHA-256");
       // Small inputs on purpose: with large ones nearly all time is spent inside the JIT's SHA-256 intrinsic stub,
-      // where JFR cannot walk the stack and drops the sample (CI machines with SHA extensions recorded almost none).
+      // where JFR cannot walk the stack and drops the sample (2-5 samples of a possible 80 were seen).
       final byte[] data = new byte[96];
       // Hash until this thread has had 800 ms of CPU (on a loaded machine that can take much longer than 800 ms),
       // at most 30 s: the samples count CPU, not wall time.
       final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
       final long cpuEnd = threads.getCurrentThreadCpuTime() + Duration.ofMillis(800).toNanos();
       final long wallEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      // The CPU-time check is a native call (its samples are NativeMethodSample, not ExecutionSample), so it runs
+      // once per 1,000 digests, not once per digest.
       while (threads.getCurrentThreadCpuTime() < cpuEnd && System.nanoTime() < wallEnd) {
-        data[0] = sha.digest(data)[0];
+        for (int i = 0; i < 1_000; i++) {
+          data[0] = sha.digest(data)[0];
+        }
       }
       to = Instant.now();
       r.stop();
