@@ -21,14 +21,21 @@ final class InitNetworkCommand implements Callable<Integer> {
   @Option(names = "--chain-id", defaultValue = "fhirledger", description = "chain id (default ${DEFAULT-VALUE})")
   String chainId;
 
+  @Option(names = "--tls", description = "also write a consortium CA and a TLS certificate per hospital, and turn on TLS for peer-to-peer connections")
+  boolean tls;
+
   @Option(names = "--out", required = true, description = "folder to write (must not hold a network already)")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    final NetworkInitializer.Network network = NetworkInitializer.initialize(out, nodes, basePort, host, chainId);
+    final NetworkInitializer.Network network = NetworkInitializer.initialize(out, nodes, basePort, host, chainId, tls);
     System.out.println("Wrote a " + nodes + "-hospital network to " + out.toAbsolutePath().normalize());
     System.out.println("  genesis: " + out.resolve(NetworkInitializer.GENESIS_FILE) + " (hash " + network.genesis().hash().toHex() + ")");
+    if (tls) {
+      System.out.println("  TLS:     consortium CA " + out.resolve(NetworkInitializer.TLS_CA_CERT_FILE)
+          + "; move " + out.resolve(NetworkInitializer.TLS_CA_KEY_FILE) + " offline (needed only to admit a hospital)");
+    }
     for (final Path config : network.nodeConfigs()) {
       System.out.println("  start:   java -jar fhir-ledger.jar node --config " + config);
     }

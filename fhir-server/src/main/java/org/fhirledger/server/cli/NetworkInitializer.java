@@ -12,6 +12,7 @@ import org.fhirledger.ledger.chain.Validator;
 import org.fhirledger.ledger.crypto.Ed25519Keys;
 import org.fhirledger.ledger.crypto.KeyFiles;
 import org.fhirledger.ledger.crypto.Signer;
+import org.fhirledger.ledger.p2p.tls.ConsortiumCa;
 import org.fhirledger.server.config.GenesisFile;
 
 /**
@@ -24,6 +25,10 @@ public final class NetworkInitializer {
   public static final String NODE_CONFIG_FILE = "node.yaml";
   /** Peer-to-peer ports sit this far above the FHIR ports: FHIR 8080 -> p2p 9080. */
   public static final int P2P_PORT_OFFSET = 1000;
+  public static final String TLS_CA_CERT_FILE = "consortium-ca.pem";
+  public static final String TLS_CA_KEY_FILE = "consortium-ca-key.pem";
+  public static final String TLS_CERT_FILE = "tls-cert.pem";
+  public static final String TLS_KEY_FILE = "tls-key.pem";
 
   private NetworkInitializer() {}
 
@@ -36,6 +41,16 @@ public final class NetworkInitializer {
    */
   public static Network initialize(final Path out, final int nodes, final int basePort, final String host, final String chainId)
       throws IOException {
+    return initialize(out, nodes, basePort, host, chainId, false);
+  }
+
+  /**
+   * As above; with {@code tls}, also a consortium CA ({@value #TLS_CA_CERT_FILE}, and its key
+   * {@value #TLS_CA_KEY_FILE}, to be moved offline to the manager) and a TLS key and certificate per hospital,
+   * referenced from its node.yaml so its peer-to-peer connections run inside TLS.
+   */
+  public static Network initialize(final Path out, final int nodes, final int basePort, final String host, final String chainId,
+      final boolean tls) throws IOException {
     if (nodes < 1) {
       throw new IllegalArgumentException("a network has at least one node");
     }
@@ -56,14 +71,21 @@ public final class NetworkInitializer {
     }
     final Genesis genesis = new Genesis(chainId, System.currentTimeMillis(), validators, keys.get(0).publicKey());
     GenesisFile.write(out.resolve(GENESIS_FILE), genesis);
+    final ConsortiumCa ca = tls ? ConsortiumCa.generate(chainId, random) : null;
+    if (ca != null) {
+      ca.write(out.resolve(TLS_CA_CERT_FILE), out.resolve(TLS_CA_KEY_FILE));
+    }
     final List<Path> configs = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
       final Path dir = out.resolve("node-" + i);
       Files.createDirectories(dir);
       KeyFiles.writePrivateKey(dir.resolve("node.key"), keys.get(i));
       KeyFiles.writePublicKey(dir.resolve("node.pub"), keys.get(i).publicKey());
+      if (ca != null) {
+        ca.issue(validators.get(i).name(), List.of(host), random).write(dir.resolve(TLS_CERT_FILE), dir.resolve(TLS_KEY_FILE));
+      }
       final Path config = dir.resolve(NODE_CONFIG_FILE);
-      Files.writeString(config, nodeYaml(validators.get(i), fhirPorts.get(i), host));
+      Files.writeString(config, nodeYaml(validators.get(i), fhirPorts.get(i), host) + (ca != null ? tlsYaml() : ""));
       configs.add(config);
     }
     return new Network(out, genesis, configs);
@@ -88,6 +110,16 @@ public final class NetworkInitializer {
             # empty: embedded PostgreSQL under data-dir; else e.g. jdbc:postgresql://db:5432/fhirledger
             jdbc-url: ""
         """.formatted(host, fhirPort, v.name(), GENESIS_FILE, host, v.p2pPort());
+  }
+
+  /** Appended under fhirledger.node (same indentation as nodeYaml's last keys). */
+  private static String tlsYaml() {
+    return """
+            # peer-to-peer TLS (confidentiality; peers authenticate by their Ed25519 keys either way)
+            p2p-tls-cert-file: %s
+            p2p-tls-key-file: %s
+            p2p-tls-ca-file: ../%s
+        """.formatted(TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_CERT_FILE);
   }
 
   private static int freePort() throws IOException {

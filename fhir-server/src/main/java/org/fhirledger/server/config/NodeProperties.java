@@ -1,6 +1,8 @@
 package org.fhirledger.server.config;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import org.fhirledger.ledger.p2p.tls.TlsIdentity;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir where RocksDB keeps the chain, chunks and world state
  * @param p2pHost address the peer-to-peer server binds to
  * @param p2pPort peer-to-peer port (T-io)
+ * @param p2pTlsCertFile this node's TLS certificate (PEM, issued by the consortium CA); with the next two set,
+ *     peer-to-peer connections run inside TLS; all three empty: plain TCP (peers authenticate either way)
+ * @param p2pTlsKeyFile the TLS certificate's private key (PKCS#8 PEM)
+ * @param p2pTlsCaFile the consortium CA's certificate (PEM), the only TLS trust anchor
  * @param jdbcUrl PostgreSQL for the search index; empty = embedded PostgreSQL under dataDir
  * @param jdbcUsername PostgreSQL user
  * @param jdbcPassword PostgreSQL password
@@ -41,6 +47,9 @@ public record NodeProperties(
     @DefaultValue("./data") String dataDir,
     @DefaultValue("127.0.0.1") String p2pHost,
     @DefaultValue("9080") int p2pPort,
+    @DefaultValue("") String p2pTlsCertFile,
+    @DefaultValue("") String p2pTlsKeyFile,
+    @DefaultValue("") String p2pTlsCaFile,
     @DefaultValue("") String jdbcUrl,
     @DefaultValue("postgres") String jdbcUsername,
     @DefaultValue("") String jdbcPassword,
@@ -61,6 +70,24 @@ public record NodeProperties(
   public static final long DEFAULT_BLOCK_WAIT_MILLIS = 2;
   public static final long DEFAULT_ROUND_TIMEOUT_MILLIS = 1000;
   public static final long DEFAULT_WRITE_TIMEOUT_MILLIS = 30_000;
+
+  /**
+   * The node's transport TLS identity, or null when TLS is off. Setting only some of the three files is a
+   * configuration error (a node that silently fell back to plain TCP would be worse than one that does not start).
+   */
+  public TlsIdentity p2pTls() throws IOException {
+    final Path cert = resolve(p2pTlsCertFile);
+    final Path key = resolve(p2pTlsKeyFile);
+    final Path ca = resolve(p2pTlsCaFile);
+    if (cert == null && key == null && ca == null) {
+      return null;
+    }
+    if (cert == null || key == null || ca == null) {
+      throw new IllegalArgumentException(
+          "p2p TLS needs all three of p2p-tls-cert-file, p2p-tls-key-file and p2p-tls-ca-file (or none)");
+    }
+    return TlsIdentity.load(cert, key, ca);
+  }
 
   /**
    * A configured path, resolved against {@link #configDir} when relative. Paths are bound as strings: Spring's

@@ -96,11 +96,13 @@ public final class HospitalNode implements AutoCloseable {
       final SearchIndex index = new SearchIndex(dataSource);
       index.migrate();
       final TransportConfig transportConfig = TransportConfig.of(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
-      final TioPeerTransport transport = track(opened, new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators));
+      final TioPeerTransport transport = track(opened, new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators,
+          properties.p2pTls()));
       final IndexingBlockListener indexer = track(opened,
           new IndexingBlockListener(index, store, new SearchParamExtractor(FhirContexts.r4()), properties.name()));
       final LedgerNode ledger = track(opened,
-          new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store, transport, nodeConfig(properties), List.of(indexer),
+          new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store,
+              new ConnectionLoggingTransport(transport, index, genesis::validators, properties.name()), nodeConfig(properties), List.of(indexer),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
       indexer.catchUp();
       for (final Validator v : genesis.validators()) {
@@ -163,6 +165,11 @@ public final class HospitalNode implements AutoCloseable {
 
   public int p2pPort() {
     return transport.port();
+  }
+
+  /** Whether peer-to-peer connections run inside TLS. */
+  public boolean p2pTls() {
+    return transport.tlsEnabled();
   }
 
   @Override

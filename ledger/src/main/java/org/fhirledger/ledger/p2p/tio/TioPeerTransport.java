@@ -15,6 +15,7 @@ import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.p2p.MemberDirectory;
 import org.fhirledger.ledger.p2p.PeerListener;
 import org.fhirledger.ledger.p2p.PeerTransport;
+import org.fhirledger.ledger.p2p.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tio.client.TioClient;
@@ -22,6 +23,7 @@ import org.tio.client.TioClientConfig;
 import org.tio.core.ChannelContext;
 import org.tio.core.TioConfig;
 import org.tio.core.exception.TioDecodeException;
+import org.tio.core.ssl.SslConfig;
 import org.tio.server.TioServerConfig;
 
 /**
@@ -48,6 +50,8 @@ public final class TioPeerTransport implements PeerTransport {
   /** Separate from lifecycle so that a t-io thread admitting a peer never waits for start() to finish. */
   private final Object admission = new Object();
   private final Authenticator authenticator;
+  /** Null: plain TCP. Either way peers prove who they are by the signed hello, inside TLS when it is on. */
+  private final TlsIdentity tls;
 
   private volatile PeerListener listener;
   private volatile boolean closed;
@@ -65,6 +69,17 @@ public final class TioPeerTransport implements PeerTransport {
       final Signer signer,
       final SignatureVerifier verifier,
       final MemberDirectory directory) {
+    this(config, signer, verifier, directory, null);
+  }
+
+  /** A transport whose connections run inside TLS with {@code tls}'s certificate and consortium CA (null: off). */
+  public TioPeerTransport(
+      final TransportConfig config,
+      final Signer signer,
+      final SignatureVerifier verifier,
+      final MemberDirectory directory,
+      final TlsIdentity tls) {
+    this.tls = tls;
     this.config = Objects.requireNonNull(config);
     this.directory = Objects.requireNonNull(directory);
     this.self = signer.publicKey();
@@ -90,6 +105,10 @@ public final class TioPeerTransport implements PeerTransport {
       configure(serverConfig);
       configure(clientConfig);
       try {
+        if (tls != null) {
+          serverConfig.setSslConfig(sslConfig(tls));
+          clientConfig.setSslConfig(sslConfig(tls));
+        }
         server = new OwnedTioServer(serverConfig);
         server.start(config.bindHost(), config.bindPort());
         boundPort = server.port();
@@ -104,7 +123,7 @@ public final class TioPeerTransport implements PeerTransport {
       final long period = config.heartbeat().toMillis();
       timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
       dialer.reconcile();
-      LOG.info("p2p transport started node={} host={} port={}", self.toShortHex(), config.bindHost(), boundPort);
+      LOG.info("p2p transport started node={} host={} port={} tls={}", self.toShortHex(), config.bindHost(), boundPort, tls != null);
     }
   }
 
@@ -118,6 +137,27 @@ public final class TioPeerTransport implements PeerTransport {
     tioConfig.statOn = false;
     tioConfig.setReadBufferSize(READ_BUFFER_BYTES);
     tioConfig.setName(name);
+  }
+
+  /**
+   * t-io's SslConfig can only load JKS files with one password; this one carries our own key and trust managers
+   * instead. The trust managers hold the consortium CA alone, so the dialling side completes a handshake only with
+   * a server certificate the consortium issued; t-io never asks the dialler for one (client auth is off in t-io).
+   */
+  private static SslConfig sslConfig(final TlsIdentity identity) {
+    try {
+      final SslConfig ssl = SslConfig.forClient();
+      ssl.setKeyManagerFactory(identity.keyManagerFactory());
+      ssl.setTrustManagerFactory(identity.trustManagerFactory());
+      return ssl;
+    } catch (final Exception e) { // t-io declares Exception
+      throw new IllegalStateException("could not configure TLS", e);
+    }
+  }
+
+  /** Whether connections run inside TLS. */
+  public boolean tlsEnabled() {
+    return tls != null;
   }
 
   @Override
