@@ -121,6 +121,47 @@ public final class SearchIndex {
 
   private static final long READ_YOUR_WRITES_WAIT_MILLIS = 5_000;
 
+  /** Tables that are not a projection of the chain: the reset keeps them. */
+  private static final java.util.Set<String> NOT_PROJECTION = java.util.Set.of("flyway_schema_history", "node_registry", "node_log");
+
+  /**
+   * Empties every table that is a projection of the chain (all but the migration history, the node registry and
+   * the node log) and puts the watermark back to the genesis, in one SQL transaction, so a rebuild starts from
+   * nothing. The tables are found in the schema rather than listed here, so a table added by a later migration
+   * can never survive a rebuild with stale rows.
+   *
+   * @return the tables emptied
+   */
+  public List<String> resetProjection() {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        final List<String> tables = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                    + " AND table_type = 'BASE TABLE' ORDER BY table_name");
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (!NOT_PROJECTION.contains(rs.getString(1))) {
+              tables.add(rs.getString(1));
+            }
+          }
+        }
+        try (java.sql.Statement st = c.createStatement()) {
+          st.execute("TRUNCATE " + String.join(", ", tables.stream().map(t -> '"' + t + '"').toList()) + " RESTART IDENTITY");
+          st.execute("INSERT INTO index_watermark (id, block_height, block_hash) VALUES (1, 0, NULL)");
+        }
+        c.commit();
+        return tables;
+      } catch (final SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (final SQLException e) {
+      throw new IndexException("could not reset the index", e);
+    }
+  }
+
   /** Height of the last block applied; 0 (the genesis) for a new index. */
   public long indexedHeight() {
     try (Connection c = dataSource.getConnection();

@@ -1,0 +1,25 @@
+package org.fhirledger.server.node;
+
+import java.util.List;
+import org.fhirledger.ledger.store.LedgerStore;
+import org.fhirledger.server.index.SearchIndex;
+import org.fhirledger.server.search.SearchParamExtractor;
+
+/**
+ * Rebuilds a node's search index from its chain: the index is a projection, so emptying it and replaying every
+ * block gives the index the live node would have built. Used by {@code fhir-ledger reindex} on a stopped node.
+ */
+public final class IndexRebuild {
+  private IndexRebuild() {}
+
+  /** What was done: the tables emptied and the height indexed up to. */
+  public record Result(List<String> tablesReset, long height) {}
+
+  public static Result rebuild(final SearchIndex index, final LedgerStore store, final SearchParamExtractor extractor) {
+    final List<String> reset = index.resetProjection();
+    try (IndexingBlockListener indexer = new IndexingBlockListener(index, store, extractor, "reindex")) {
+      indexer.catchUp();
+    }
+    return new Result(reset, index.indexedHeight());
+  }
+}
