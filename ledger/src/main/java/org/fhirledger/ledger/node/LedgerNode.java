@@ -26,6 +26,7 @@ import org.fhirledger.ledger.consensus.ConsensusAction;
 import org.fhirledger.ledger.consensus.VoteJournal;
 import org.fhirledger.ledger.consensus.ConsensusEvent;
 import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
+import org.fhirledger.ledger.consensus.statemachine.Evidence;
 import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.crypto.PublicKey;
@@ -71,6 +72,7 @@ public final class LedgerNode implements AutoCloseable {
   private boolean pendingSignalScheduled;
   private long syncRequestedAt = -1;
   private volatile NodeStatus lastStatus;
+  private volatile List<Evidence> lastEvidence = List.of();
 
   public LedgerNode(
       final Genesis genesis,
@@ -181,6 +183,11 @@ public final class LedgerNode implements AutoCloseable {
         s.evidence(), dropped.get());
   }
 
+  /** Conflicting signed messages seen from validators (at most the state machine's bound), oldest first. */
+  public List<Evidence> evidence() {
+    return lastEvidence;
+  }
+
   private boolean submitEvent(final Runnable event) {
     try {
       loop.execute(() -> {
@@ -216,7 +223,10 @@ public final class LedgerNode implements AutoCloseable {
     lastStatus = new NodeStatus(
         signer.publicKey().nodeIdHex(), signer.publicKey().toHex(), genesis.chainId(), store.height(), Hash32.ZERO, validators.size(),
         0, consensus == null ? 0 : consensus.height(), consensus == null ? 0 : consensus.round(), mempool.size(),
-        consensus == null ? 0 : consensus.evidence().size(), dropped.get());
+        consensus == null ? 0 : consensus.evidenceCount(), dropped.get());
+    if (consensus != null && consensus.evidenceCount() != lastEvidence.size()) {
+      lastEvidence = consensus.evidence(); // copied only when it grew: it is read from request threads
+    }
   }
 
   // A gossiped transaction's signature was checked when it entered the mempool. The hash does not cover the

@@ -172,6 +172,10 @@ public final class IpbftStateMachine {
     return List.copyOf(evidence);
   }
 
+  public int evidenceCount() {
+    return evidence.size();
+  }
+
   /** Messages held for later heights; bounded by {@code maxBufferedFutureMessages}. */
   public int bufferedFutureMessages() {
     return futureCount;
