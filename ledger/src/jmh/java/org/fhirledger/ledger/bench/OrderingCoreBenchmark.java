@@ -89,6 +89,26 @@ public class OrderingCoreBenchmark {
 
   private record Delivery(int to, byte[] message) {}
 
+  // CPU time of this thread per iteration: on a machine whose cores are shared many ways the wall-clock score
+  // swings by 5x between iterations, while CPU per transaction does not.
+  private final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+  private long cpuNanos;
+  private long blocks;
+
+  @Setup(Level.Iteration)
+  public void resetCpu() {
+    cpuNanos = 0;
+    blocks = 0;
+  }
+
+  @org.openjdk.jmh.annotations.TearDown(Level.Iteration)
+  public void reportCpu() {
+    if (blocks > 0) {
+      final double microsPerTx = cpuNanos / 1000.0 / (blocks * (double) txPerBlock);
+      System.out.printf("%n  cpu: %.2f us per transaction ordered = %.0f tx/s per core (%d blocks)%n", microsPerTx, 1e6 / microsPerTx, blocks);
+    }
+  }
+
   @Setup(Level.Trial)
   public void setUp() {
     final boolean ed25519 = "ED25519".equals(keys);
@@ -146,6 +166,7 @@ public class OrderingCoreBenchmark {
   @Benchmark
   @OperationsPerInvocation(TX_PER_BLOCK)
   public Hash32 orderOneBlock() {
+    final long cpuBefore = cpu.getCurrentThreadCpuTime();
     height++;
     finalizedThisBlock = 0;
     final int proposer = (int) (height % NODES); // proposer(h, 0) = V[h mod n], validators in signer order
@@ -157,6 +178,8 @@ public class OrderingCoreBenchmark {
     if (finalizedThisBlock != NODES) {
       throw new IllegalStateException("height " + height + " finalized on " + finalizedThisBlock + " of " + NODES);
     }
+    cpuNanos += cpu.getCurrentThreadCpuTime() - cpuBefore;
+    blocks++;
     return lastHash;
   }
 
