@@ -147,7 +147,8 @@ class QuorumLossIT {
     final Hash32 b = Hash32.sha256("block B".getBytes(StandardCharsets.UTF_8));
     try {
       impostor.start((from, payload) -> { });
-      await().atMost(Duration.ofSeconds(30)).until(() -> impostor.connectedPeers().size() == 3);
+      // the peers whose keys sort lower redial hospital 3's port on their backoff (up to 30 s after a long absence)
+      await().atMost(Duration.ofSeconds(90)).until(() -> impostor.connectedPeers().size() == 3);
       Hospitals.awaitAllAtHeightOf(network, 0);
       final long height = store(0).height() + 1;
       final int round = network.node(0).node().ledger().status().consensusRound();
@@ -170,6 +171,7 @@ class QuorumLossIT {
     }
     // The real hospital 3 comes back, catches up and writes again.
     network.startNode(3);
+    await().atMost(Duration.ofSeconds(90)).until(() -> network.node(3).node().ledger().status().connectedPeers() == 3);
     final IdType id = (IdType) client(3).create().resource(patient("Back")).execute().getId();
     Hospitals.awaitAllAtHeightOf(network, 3);
     assertThat(client(0).read().resource(Patient.class).withId(id.getIdPart()).execute().getNameFirstRep().getFamily()).isEqualTo("Back");
