@@ -1,14 +1,23 @@
 package org.fhirledger.server.operations;
 
 import ca.uhn.fhir.rest.annotation.Operation;
+import java.util.List;
+import org.fhirledger.ledger.consensus.messages.Commit;
+import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
+import org.fhirledger.ledger.consensus.messages.Prepare;
+import org.fhirledger.ledger.consensus.messages.Proposal;
+import org.fhirledger.ledger.consensus.statemachine.Evidence;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeStatus;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.StringType;
 
 /** {@code GET /fhir/$ledger-status}: what operators and tests need to see of the chain without opening the store. */
 public final class LedgerStatusProvider {
+  /** The newest conflicts listed one by one; the count covers them all. */
+  static final int MAX_EVIDENCE_SHOWN = 100;
   private final LedgerNode ledger;
   private final String nodeName;
 
@@ -33,6 +42,31 @@ public final class LedgerStatusProvider {
     p.addParameter().setName("pendingTransactions").setValue(new IntegerType(s.pendingTransactions()));
     p.addParameter().setName("evidence").setValue(new IntegerType(s.evidence()));
     p.addParameter().setName("droppedMessages").setValue(new IntegerType(Math.toIntExact(Math.min(Integer.MAX_VALUE, s.droppedMessages()))));
+    final List<Evidence> evidence = ledger.evidence();
+    for (final Evidence e : evidence.subList(Math.max(0, evidence.size() - MAX_EVIDENCE_SHOWN), evidence.size())) {
+      addEvidence(p, e);
+    }
     return p;
+  }
+
+  /** One conflict: who signed what twice, where, and the two block hashes (the signed messages stay in the node). */
+  private static void addEvidence(final Parameters p, final Evidence e) {
+    final ParametersParameterComponent item = p.addParameter().setName("evidenceItem");
+    item.addPart().setName("validator").setValue(new StringType(e.first().author().toHex()));
+    item.addPart().setName("message").setValue(new StringType(e.first().getClass().getSimpleName()));
+    item.addPart().setName("height").setValue(new StringType(Long.toString(e.first().height())));
+    item.addPart().setName("round").setValue(new IntegerType(e.first().round()));
+    item.addPart().setName("first").setValue(new StringType(blockHash(e.first())));
+    item.addPart().setName("second").setValue(new StringType(blockHash(e.second())));
+  }
+
+  private static String blockHash(final ConsensusMessage m) {
+    if (m instanceof Proposal p) {
+      return p.block().hash().toHex();
+    }
+    if (m instanceof Prepare p) {
+      return p.blockHash().toHex();
+    }
+    return m instanceof Commit c ? c.blockHash().toHex() : "";
   }
 }

@@ -17,6 +17,16 @@ public final class Sha256 {
     }
   }
 
+  /**
+   * This thread's digest, reset: for a hash fed in several parts (Merkle nodes). Finish it with {@code digest()}
+   * before calling any other method of this class on the same thread, which would reset it.
+   */
+  public static MessageDigest threadDigest() {
+    final MessageDigest digest = DIGEST.get();
+    digest.reset();
+    return digest;
+  }
+
   public static byte[] digest(final byte[] data) {
     final MessageDigest digest = DIGEST.get();
     digest.reset();

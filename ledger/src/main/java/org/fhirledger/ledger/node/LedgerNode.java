@@ -26,6 +26,7 @@ import org.fhirledger.ledger.consensus.ConsensusAction;
 import org.fhirledger.ledger.consensus.VoteJournal;
 import org.fhirledger.ledger.consensus.ConsensusEvent;
 import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
+import org.fhirledger.ledger.consensus.statemachine.Evidence;
 import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.crypto.PublicKey;
@@ -51,6 +52,8 @@ public final class LedgerNode implements AutoCloseable {
   static final String VOTE_LOCK_KEY = "ipbft-vote-lock";
   private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
   private static final int MEMPOOL_CAPACITY = 200_000;
+  /** One gossip message carries at most about this much (the transport's frames go to 64 MiB). */
+  private static final long GOSSIP_BATCH_BYTES = 8L * 1024 * 1024;
 
   private final Genesis genesis;
   private final ValidatorSet validators;
@@ -69,8 +72,11 @@ public final class LedgerNode implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private IpbftStateMachine consensus;
   private boolean pendingSignalScheduled;
+  private final List<PendingTransaction> gossipOutbox = new ArrayList<>();
+  private boolean gossipFlushQueued;
   private long syncRequestedAt = -1;
   private volatile NodeStatus lastStatus;
+  private volatile List<Evidence> lastEvidence = List.of();
 
   public LedgerNode(
       final Genesis genesis,
@@ -145,7 +151,7 @@ public final class LedgerNode implements AutoCloseable {
       }
       waiting.put(tx.hash(), result);
       if (mempool.add(pending)) {
-        transport.broadcast(new NodeMessage.TransactionGossip(pending).encode());
+        queueGossip(pending);
         signalPending();
       } else if (!mempool.contains(tx.hash())) {
         waiting.remove(tx.hash());
@@ -179,6 +185,11 @@ public final class LedgerNode implements AutoCloseable {
     return new NodeStatus(s.nodeId(), s.publicKey(), s.chainId(), store.height(), store.blockHash(store.height()).orElse(Hash32.ZERO),
         s.validators(), transport.connectedPeers().size(), s.consensusHeight(), s.consensusRound(), s.pendingTransactions(),
         s.evidence(), dropped.get());
+  }
+
+  /** Conflicting signed messages seen from validators (at most the state machine's bound), oldest first. */
+  public List<Evidence> evidence() {
+    return lastEvidence;
   }
 
   private boolean submitEvent(final Runnable event) {
@@ -216,7 +227,10 @@ public final class LedgerNode implements AutoCloseable {
     lastStatus = new NodeStatus(
         signer.publicKey().nodeIdHex(), signer.publicKey().toHex(), genesis.chainId(), store.height(), Hash32.ZERO, validators.size(),
         0, consensus == null ? 0 : consensus.height(), consensus == null ? 0 : consensus.round(), mempool.size(),
-        consensus == null ? 0 : consensus.evidence().size(), dropped.get());
+        consensus == null ? 0 : consensus.evidenceCount(), dropped.get());
+    if (consensus != null && consensus.evidenceCount() != lastEvidence.size()) {
+      lastEvidence = consensus.evidence(); // copied only when it grew: it is read from request threads
+    }
   }
 
   // A gossiped transaction's signature was checked when it entered the mempool. The hash does not cover the
@@ -224,6 +238,38 @@ public final class LedgerNode implements AutoCloseable {
   private boolean verifiedInMempool(final Transaction tx) {
     final PendingTransaction pending = mempool.get(tx.origin(), tx.hash());
     return pending != null && pending.transaction().equals(tx);
+  }
+
+  // Gossip batching: the first transaction of a turn queues a flush behind the events already waiting, so every
+  // transaction submitted before the flush runs leaves in the same message. At low load that is one transaction
+  // and no added delay (the flush is the next event); under load, one frame per peer carries many.
+  private void queueGossip(final PendingTransaction pending) {
+    gossipOutbox.add(pending);
+    if (!gossipFlushQueued) {
+      gossipFlushQueued = true;
+      if (!submitEvent(this::flushGossip)) {
+        flushGossip(); // the queue is full: send now rather than never
+      }
+    }
+  }
+
+  private void flushGossip() {
+    gossipFlushQueued = false;
+    List<PendingTransaction> batch = new ArrayList<>();
+    long bytes = 0;
+    for (final PendingTransaction p : gossipOutbox) {
+      if (!batch.isEmpty() && bytes + p.sizeBytes() > GOSSIP_BATCH_BYTES) {
+        transport.broadcast(new NodeMessage.TransactionGossip(batch).encode());
+        batch = new ArrayList<>();
+        bytes = 0;
+      }
+      batch.add(p);
+      bytes += p.sizeBytes();
+    }
+    if (!batch.isEmpty()) {
+      transport.broadcast(new NodeMessage.TransactionGossip(batch).encode());
+    }
+    gossipOutbox.clear();
   }
 
   // Batching: the first pending transaction arms a short timer, so one block carries what arrives meanwhile.
@@ -339,7 +385,9 @@ public final class LedgerNode implements AutoCloseable {
 
   private void onPeerMessage(final PublicKey from, final NodeMessage message) {
     if (message instanceof NodeMessage.TransactionGossip g) {
-      onVerifiedGossip(g.pending());
+      for (final PendingTransaction pending : g.transactions()) {
+        onVerifiedGossip(pending);
+      }
     } else if (message instanceof NodeMessage.ConsensusPayload c) {
       onConsensusPayload(from, c.payload());
     } else if (message instanceof NodeMessage.Status s) {
@@ -464,12 +512,21 @@ public final class LedgerNode implements AutoCloseable {
         return;
       }
       if (message instanceof NodeMessage.TransactionGossip g) {
-        final String why = blockValidator.checkSignedTransaction(g.pending().transaction());
-        if (why != null) {
-          dropped.incrementAndGet();
-          LOG.warn("dropped gossiped transaction peer={} reason={}", from.toShortHex(), why);
-          return;
+        final List<PendingTransaction> verified = new ArrayList<>(g.transactions().size());
+        for (final PendingTransaction p : g.transactions()) {
+          final String why = blockValidator.checkSignedTransaction(p.transaction());
+          if (why == null) {
+            verified.add(p);
+          } else {
+            dropped.incrementAndGet();
+            LOG.warn("dropped gossiped transaction peer={} reason={}", from.toShortHex(), why);
+          }
         }
+        if (!verified.isEmpty()) {
+          final NodeMessage checked = new NodeMessage.TransactionGossip(verified);
+          submitEvent(() -> onPeerMessage(from, checked));
+        }
+        return;
       }
       submitEvent(() -> onPeerMessage(from, message));
     }

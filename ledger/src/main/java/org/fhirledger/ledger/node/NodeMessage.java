@@ -23,19 +23,33 @@ public sealed interface NodeMessage {
   int TYPE_SYNC_RESPONSE = 5;
   int MAX_CHUNKS_PER_TX = 100_000;
   int MAX_SYNC_BLOCKS = 1024;
+  int MAX_GOSSIP_TRANSACTIONS = 100_000;
 
   byte[] encode();
 
-  /** A client transaction gossiped to every validator, with the content it writes. */
-  record TransactionGossip(PendingTransaction pending) implements NodeMessage {
+  /**
+   * Client transactions gossiped to every validator, with the content they write: all that this node accepted in
+   * one turn of its event loop travel in one message (one frame and one event per peer instead of one per transaction).
+   */
+  record TransactionGossip(List<PendingTransaction> transactions) implements NodeMessage {
+    public TransactionGossip {
+      transactions = List.copyOf(transactions);
+    }
+
     @Override
     public byte[] encode() {
-      final ByteWriter out = new ByteWriter(512);
-      out.u8(TYPE_TRANSACTION);
-      pending.transaction().write(out);
-      out.i32(pending.chunks().size());
-      for (final Chunk c : pending.chunks()) {
-        c.write(out);
+      long size = 16;
+      for (final PendingTransaction p : transactions) {
+        size += p.sizeBytes();
+      }
+      final ByteWriter out = new ByteWriter((int) Math.min(size, 1 << 26));
+      out.u8(TYPE_TRANSACTION).i32(transactions.size());
+      for (final PendingTransaction p : transactions) {
+        p.transaction().write(out);
+        out.i32(p.chunks().size());
+        for (final Chunk c : p.chunks()) {
+          c.write(out);
+        }
       }
       return out.toByteArray();
     }
@@ -89,13 +103,18 @@ public sealed interface NodeMessage {
     final ByteReader in = new ByteReader(bytes);
     final NodeMessage msg = switch (in.u8()) {
       case TYPE_TRANSACTION -> {
-        final Transaction tx = Transaction.read(in);
-        final int n = in.count(MAX_CHUNKS_PER_TX, 40);
-        final List<Chunk> chunks = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          chunks.add(Chunk.read(in));
+        final int count = in.count(MAX_GOSSIP_TRANSACTIONS, 100);
+        final List<PendingTransaction> transactions = new ArrayList<>(count);
+        for (int t = 0; t < count; t++) {
+          final Transaction tx = Transaction.read(in);
+          final int n = in.count(MAX_CHUNKS_PER_TX, 40);
+          final List<Chunk> chunks = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            chunks.add(Chunk.read(in));
+          }
+          transactions.add(new PendingTransaction(tx, chunks));
         }
-        yield new TransactionGossip(new PendingTransaction(tx, chunks));
+        yield new TransactionGossip(transactions);
       }
       case TYPE_CONSENSUS -> new ConsensusPayload(in.bytes(Integer.MAX_VALUE));
       case TYPE_STATUS -> new Status(in.i64(), in.hash());

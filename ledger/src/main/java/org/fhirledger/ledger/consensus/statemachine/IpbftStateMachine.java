@@ -71,6 +71,11 @@ public final class IpbftStateMachine {
   private final List<Evidence> evidence = new ArrayList<>();
   private long dropped;
   private List<ConsensusAction> out = new ArrayList<>();
+  /**
+   * TEST ONLY, never false in a node: the adversarial-schedule tests switch the lock rule off (through
+   * {@code LockRuleSwitch} in the test tree, same package) to show that their schedules fork without it.
+   */
+  boolean lockRuleEnforced = true;
 
   public IpbftStateMachine(
       final String chainId,
@@ -165,6 +170,10 @@ public final class IpbftStateMachine {
 
   public List<Evidence> evidence() {
     return List.copyOf(evidence);
+  }
+
+  public int evidenceCount() {
+    return evidence.size();
   }
 
   /** Messages held for later heights; bounded by {@code maxBufferedFutureMessages}. */
@@ -320,7 +329,7 @@ public final class IpbftStateMachine {
     final Proposal p = rs.proposal;
     final Hash32 hash = p.block().hash();
     // The lock rule: prepare another block only with a quorum of PREPAREs for it from a round at or above the lock.
-    final boolean free = lockedRound < 0 || lockedHash.equals(hash) || p.validRound() >= lockedRound;
+    final boolean free = lockedRound < 0 || lockedHash.equals(hash) || p.validRound() >= lockedRound || !lockRuleEnforced;
     if (!free) {
       return;
     }

@@ -15,14 +15,14 @@ import org.fhirledger.ledger.crypto.Signer;
  * change to either fails verification, and it costs microseconds instead of Ed25519's tenth of a millisecond.
  * The simulator tests the protocol, not the curve: Byzantine validators in it are scripted and never forge by
  * computing these (a forged signature there is random bytes). Real Ed25519 is used everywhere else, including the
- * state-machine tests and the scenario test.
+ * state-machine tests and the scenario test. Public for the ordering-core benchmark (src/jmh), which compares the two.
  */
-final class SimulatedKeys {
+public final class SimulatedKeys {
   private static final byte[] DOMAIN = "fhirledger/simulated-signature".getBytes(StandardCharsets.US_ASCII);
 
   private SimulatedKeys() {}
 
-  static Signer signer(final long seed) {
+  public static Signer signer(final long seed) {
     final byte[] pub = new byte[PublicKey.LENGTH];
     new Random(seed).nextBytes(pub);
     final PublicKey key = PublicKey.wrap(pub);
@@ -39,7 +39,7 @@ final class SimulatedKeys {
     };
   }
 
-  static final SignatureVerifier VERIFIER = (key, message, signature) -> MessageDigest.isEqual(signature(key, message), signature);
+  public static final SignatureVerifier VERIFIER = (key, message, signature) -> MessageDigest.isEqual(signature(key, message), signature);
 
   private static byte[] signature(final PublicKey key, final byte[] message) {
     final MessageDigest d = Sha256.newDigest();
