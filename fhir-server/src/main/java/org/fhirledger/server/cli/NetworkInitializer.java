@@ -62,10 +62,11 @@ public final class NetworkInitializer {
     final List<Signer> keys = new ArrayList<>();
     final List<Validator> validators = new ArrayList<>();
     final List<Integer> fhirPorts = new ArrayList<>();
+    final java.util.Set<Integer> picked = new java.util.HashSet<>();
     for (int i = 0; i < nodes; i++) {
       final Signer key = Ed25519Keys.generate(random);
       keys.add(key);
-      final int p2p = basePort > 0 ? basePort + P2P_PORT_OFFSET + i : freePort();
+      final int p2p = basePort > 0 ? basePort + P2P_PORT_OFFSET + i : freePort(picked);
       fhirPorts.add(basePort > 0 ? basePort + i : 0);
       validators.add(new Validator("hospital-" + i, key.publicKey(), host, p2p));
     }
@@ -122,9 +123,31 @@ public final class NetworkInitializer {
         """.formatted(TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_CERT_FILE);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** Below Linux's ephemeral range (32768-60999), so no socket bound to port 0 meanwhile can take the port. */
+  static final int TEST_PORT_LOW = 20_000;
+  static final int TEST_PORT_HIGH = 32_000;
+
+  /**
+   * A p2p port for a network whose ports are not given (tests, {@code bench}). It is written into the genesis now and
+   * bound only when the node starts, so it must not be one the kernel may hand to any socket bound to port 0 in
+   * between (an ephemeral port taken by an HTTP client or another test broke starts with "Address already in use").
+   * Random within the range, so networks initialised side by side rarely pick the same port, and free when picked.
+   */
+  private static int freePort(final java.util.Set<Integer> taken) throws IOException {
+    final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      final int port = random.nextInt(TEST_PORT_LOW, TEST_PORT_HIGH);
+      if (!taken.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+        return port;
+      } catch (final IOException inUse) {
+        // taken: try another
+      }
     }
+    throw new IOException("no free port in " + TEST_PORT_LOW + ".." + TEST_PORT_HIGH + " after 200 attempts");
   }
 }
