@@ -34,9 +34,15 @@ CREATE TABLE spidx_quantity (
     valid_from      bigint       NOT NULL,
     valid_to        bigint
 );
-CREATE INDEX idx_spidx_quantity_canonical ON spidx_quantity (res_type, sp_name, canonical_code, canonical_low);
-CREATE INDEX idx_spidx_quantity_code ON spidx_quantity (res_type, sp_name, code, value_low);
-CREATE INDEX idx_spidx_quantity_value ON spidx_quantity (res_type, sp_name, value_low);
+-- Both ends are indexed for each form of search: eq/lt/le/sa/ap read value_low, gt/ge/eb value_high.
+CREATE INDEX idx_spidx_quantity_canonical_low ON spidx_quantity (res_type, sp_name, canonical_code, canonical_low);
+CREATE INDEX idx_spidx_quantity_canonical_high ON spidx_quantity (res_type, sp_name, canonical_code, canonical_high);
+-- number||code matches the code or the unit text, in any system
+CREATE INDEX idx_spidx_quantity_code ON spidx_quantity (res_type, sp_name, code);
+CREATE INDEX idx_spidx_quantity_unit ON spidx_quantity (res_type, sp_name, unit);
+-- a number without units
+CREATE INDEX idx_spidx_quantity_low ON spidx_quantity (res_type, sp_name, value_low);
+CREATE INDEX idx_spidx_quantity_high ON spidx_quantity (res_type, sp_name, value_high);
 CREATE INDEX idx_spidx_quantity_open ON spidx_quantity (res_type, res_id) WHERE valid_to IS NULL;
 
 -- One row per combination of a composite parameter's two components taken from the same element (e.g. one
