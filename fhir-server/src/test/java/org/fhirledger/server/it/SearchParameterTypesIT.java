@@ -185,6 +185,10 @@ class SearchParameterTypesIT {
     assertThat(search(3, "ValueSet?url:below=http://acme.org/fhir/")).containsExactly(valueSet);
     assertThat(search(3, "RiskAssessment?subject:Patient=" + patient.substring("Patient/".length()) + "&probability=0.87"))
         .containsExactly(highRisk);
+    // an absolute URL on the server searched is the same resource as its relative reference
+    assertThat(search(2, "RiskAssessment?subject=" + network.node(2).fhirBaseUrl() + "/" + patient + "&probability=0.12"))
+        .containsExactly(lowRisk);
+    assertThat(search(2, "RiskAssessment?subject=https://elsewhere.example/fhir/" + patient)).isEmpty();
     assertThat(search(0, "Patient?_tag=http://example.org/tags|pt-vip")).containsExactly(patient);
     assertThat(search(0, "Patient?_security=R&" + mrn)).containsExactly(patient);
     // every resource carries the origin node in meta.source
