@@ -208,4 +208,14 @@ class SearchParameterTypesIT {
         .withAdditionalHeader("Prefer", "handling=lenient").returnBundle(Bundle.class).execute();
     assertThat(ids(lenient)).containsExactly(bare);
   }
+
+  @Test
+  void theCapabilityStatementListsNumberQuantityCompositeAndSource() {
+    final org.hl7.fhir.r4.model.CapabilityStatement cs =
+        client(2).capabilities().ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
+    final List<String> observationParams = cs.getRestFirstRep().getResource().stream().filter(r -> "Observation".equals(r.getType()))
+        .flatMap(r -> r.getSearchParam().stream()).map(p -> p.getName() + ":" + p.getType().toCode()).toList();
+    assertThat(observationParams).contains("value-quantity:quantity", "code-value-quantity:composite", "_source:uri", "code:token")
+        .doesNotHaveDuplicates();
+  }
 }
