@@ -1,7 +1,6 @@
 package org.fhirledger.server.search;
 
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Optional;
 import org.fhirledger.server.index.IndexedParam;
 import org.hl7.fhir.instance.model.api.IBase;
@@ -83,11 +82,5 @@ final class NumericValues {
 
   private static String blankToNull(final String s) {
     return s == null || s.isBlank() ? null : s;
-  }
-
-  /** Every number or quantity value of several elements (for callers that need a list). */
-  static List<IndexedParam> all(final String name, final List<IBase> values, final boolean quantities) {
-    return values.stream().map(v -> quantities ? quantity(name, v).map(IndexedParam.class::cast) : number(name, v).map(IndexedParam.class::cast))
-        .flatMap(Optional::stream).toList();
   }
 }
