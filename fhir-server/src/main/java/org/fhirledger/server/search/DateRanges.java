@@ -70,8 +70,8 @@ public final class DateRanges {
 
   /**
    * The range that {@code ap} (approximately) searches: the value's range widened on both sides by a tenth of the
-   * time between the value and {@code now} (R4 leaves the width to the server; ap2016 searched in 2026 covers
-   * roughly 2015-01 to 2017-12), never past {@link #MIN} or {@link #MAX}.
+   * time between the value and {@code now} (R4 leaves the width to the server; ap2016 searched at the end of 2026 covers
+   * about 2014-11 to 2018-02), never past {@link #MIN} or {@link #MAX}.
    */
   public static Range approximately(final Range value, final Instant now) {
     final java.time.Duration gap = java.time.Duration.between(value.low(), now).abs();
