@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-/** Inserts the number, quantity and composite rows of one block (migration V4.1), next to {@link SearchParamWriter}. */
+/** Inserts the number, quantity and composite rows of one block (migration V4.2), next to {@link SearchParamWriter}. */
 final class NumericParamWriter {
   private static final String COMMON = "res_type, res_id, sp_name, valid_from";
   private static final String COMPONENT = "%1$s_system, %1$s_value, %1$s_unit, %1$s_low, %1$s_high, %1$s_date_low, %1$s_date_high";
@@ -61,7 +61,7 @@ final class NumericParamWriter {
 
   /**
    * Binds one component's seven columns from {@code at}: system, value, unit, low, high, date low, date high (see
-   * the V4.1 migration for what each type puts where).
+   * the V4.2 migration for what each type puts where).
    */
   private static void component(final PreparedStatement ps, final int at, final IndexedParam value) throws SQLException {
     String system = null;

@@ -3,7 +3,7 @@ package org.fhirledger.server.index;
 import java.math.BigDecimal;
 
 /**
- * The predicates on the tables of migration V4.1 (number, quantity, composite) and {@code :missing}, appended to a
+ * The predicates on the tables of migration V4.2 (number, quantity, composite) and {@code :missing}, appended to a
  * {@link SearchSql} as one {@code res_id IN (sub-select)} per criterion like the others. Indexed values are closed
  * ranges {@code [low, high]} (a point: low = high); a search value is its precision range {@code [sl, sh)} and its
  * exact value v.
@@ -77,7 +77,7 @@ final class NumericPredicates {
     }
   }
 
-  /** One component of a composite value on the columns {@code prefix*} (see the V4.1 migration). */
+  /** One component of a composite value on the columns {@code prefix*} (see the V4.2 migration). */
   private static void component(final SearchSql sql, final Criterion c, final String prefix) {
     if (c instanceof Criterion.Token t) {
       final Criterion.TokenValue v = t.anyOf().get(0);

@@ -139,7 +139,7 @@ final class SearchSql {
     }
   }
 
-  /** Appends SQL text (for the predicate builders of the V4.1 tables, {@link NumericPredicates}). */
+  /** Appends SQL text (for the predicate builders of the V4.2 tables, {@link NumericPredicates}). */
   SearchSql append(final String text) {
     sql.append(text);
     return this;

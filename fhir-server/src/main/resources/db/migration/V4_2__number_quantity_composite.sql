@@ -1,7 +1,7 @@
 -- Number, quantity and composite search parameters (issue 7), valid over [valid_from, valid_to) block heights
 -- like the V3 tables. Numbers and quantities are ranges [value_low, value_high]: a decimal or integer is a
 -- point (low = high), a Range its bounds. Numbers are numeric, never floating point, so 0.1 + 0.2 stays 0.3.
--- (Versioned 4.1 so that another branch's V4 can merge next to it.)
+-- (Versioned 4.2: the result-shaping branch takes 4.1.)
 
 CREATE TABLE spidx_number (
     res_type    varchar(64)  NOT NULL,
