@@ -9,13 +9,17 @@ import java.util.Objects;
  * list in the URL). A resource matches when one of its current values matches one of the criterion's values.
  */
 public sealed interface Criterion
-    permits Criterion.Token, Criterion.Str, Criterion.Date, Criterion.Ref, Criterion.Uri, Criterion.Id, Criterion.LastUpdated {
+    permits Criterion.Token, Criterion.Str, Criterion.Date, Criterion.Ref, Criterion.Uri, Criterion.Id, Criterion.LastUpdated,
+        NumberCriterion, QuantityCriterion, CompositeCriterion, MissingCriterion {
 
   /** How a string criterion compares. */
   enum StringMode { STARTS_WITH, EXACT, CONTAINS }
 
-  /** A date comparison prefix of the R4 search page (ap is not supported). */
-  enum Prefix { EQ, NE, GT, LT, GE, LE, SA, EB }
+  /**
+   * A comparison prefix of the R4 search page, for dates, numbers and quantities. For a date, {@code ap} arrives
+   * as the widened range to overlap (see {@code DateRanges.approximately}).
+   */
+  enum Prefix { EQ, NE, GT, LT, GE, LE, SA, EB, AP }
 
   /**
    * A token value. {@code system|code}: both set; {@code |code}: {@code noSystem}; {@code system|}: code null;

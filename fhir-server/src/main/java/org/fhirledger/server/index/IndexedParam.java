@@ -1,11 +1,13 @@
 package org.fhirledger.server.index;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Objects;
 
 /** One search parameter value of a resource version, as one row of a {@code spidx_*} table holds it. */
 public sealed interface IndexedParam
-    permits IndexedParam.Token, IndexedParam.Str, IndexedParam.Date, IndexedParam.Ref, IndexedParam.Uri {
+    permits IndexedParam.Token, IndexedParam.Str, IndexedParam.Date, IndexedParam.Ref, IndexedParam.Uri,
+        IndexedParam.Number, IndexedParam.Quantity, IndexedParam.Composite {
 
   /** The search parameter's name, e.g. {@code identifier}. */
   String name();
@@ -69,6 +71,44 @@ public sealed interface IndexedParam
     public Uri {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(uri, "uri");
+    }
+  }
+
+  /** A number, as the closed range {@code [low, high]} it covers (a decimal or integer: low = high). */
+  record Number(String name, BigDecimal low, BigDecimal high) implements IndexedParam {
+    public Number {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(low, "low");
+      Objects.requireNonNull(high, "high");
+    }
+  }
+
+  /**
+   * A quantity (or a Range of them) with its units, and the same in canonical UCUM units where the server converts
+   * them (otherwise the canonical fields repeat code, low and high).
+   */
+  record Quantity(String name, BigDecimal low, BigDecimal high, String system, String code, String unit,
+      String canonicalCode, BigDecimal canonicalLow, BigDecimal canonicalHigh) implements IndexedParam {
+    public Quantity {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(low, "low");
+      Objects.requireNonNull(high, "high");
+      Objects.requireNonNull(canonicalLow, "canonicalLow");
+      Objects.requireNonNull(canonicalHigh, "canonicalHigh");
+    }
+  }
+
+  /**
+   * One combination of a composite parameter's two component values, both taken from the same element.
+   *
+   * @param first the first component's value (its name is the component parameter's)
+   * @param second the second component's value
+   */
+  record Composite(String name, IndexedParam first, IndexedParam second) implements IndexedParam {
+    public Composite {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(first, "first");
+      Objects.requireNonNull(second, "second");
     }
   }
 }

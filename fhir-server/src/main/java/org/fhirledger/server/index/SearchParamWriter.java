@@ -14,7 +14,8 @@ import java.util.Map;
  * still see them.
  */
 final class SearchParamWriter {
-  private static final List<String> TABLES = List.of("spidx_token", "spidx_string", "spidx_date", "spidx_reference", "spidx_uri");
+  private static final List<String> TABLES = List.of("spidx_token", "spidx_string", "spidx_date", "spidx_reference", "spidx_uri",
+      "spidx_number", "spidx_quantity", "spidx_composite");
   private static final String COMMON = "res_type, res_id, sp_name, valid_from";
 
   private SearchParamWriter() {}
@@ -84,9 +85,10 @@ final class SearchParamWriter {
       ref.executeBatch();
       uri.executeBatch();
     }
+    NumericParamWriter.insert(c, height, heads);
   }
 
-  private static void common(final PreparedStatement ps, final IndexedVersion v, final IndexedParam p, final long height)
+  static void common(final PreparedStatement ps, final IndexedVersion v, final IndexedParam p, final long height)
       throws SQLException {
     ps.setString(1, v.resourceType());
     ps.setString(2, v.resourceId());

@@ -60,6 +60,8 @@ final class SearchSql {
         ps.setInt(i++, n);
       } else if (p instanceof Instant t) {
         ps.setObject(i++, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+      } else if (p instanceof java.math.BigDecimal d) {
+        ps.setBigDecimal(i++, d);
       } else {
         throw new IllegalStateException("unexpected parameter " + p);
       }
@@ -132,11 +134,25 @@ final class SearchSql {
       subSelect("spidx_uri", u.param());
       anyOf(u.anyOf().size(), i -> uri(u.anyOf().get(i), u.below()));
       sql.append(')');
+    } else {
+      NumericPredicates.append(this, c);
     }
   }
 
+  /** Appends SQL text (for the predicate builders of the V4.2 tables, {@link NumericPredicates}). */
+  SearchSql append(final String text) {
+    sql.append(text);
+    return this;
+  }
+
+  /** Binds a value to the next placeholder appended. */
+  SearchSql param(final Object value) {
+    params.add(value);
+    return this;
+  }
+
   /** Opens {@code (SELECT res_id FROM table WHERE <rows of the parameter valid at the height> AND}; the caller closes it. */
-  private void subSelect(final String table, final String param) {
+  void subSelect(final String table, final String param) {
     sql.append("(SELECT res_id FROM ").append(table)
         .append(" WHERE res_type = ? AND sp_name = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) AND ");
     params.add(query.type());
@@ -145,7 +161,7 @@ final class SearchSql {
     params.add(query.asOfHeight());
   }
 
-  private void anyOf(final int n, final java.util.function.IntConsumer each) {
+  void anyOf(final int n, final java.util.function.IntConsumer each) {
     sql.append('(');
     for (int i = 0; i < n; i++) {
       if (i > 0) {
@@ -211,7 +227,7 @@ final class SearchSql {
   /**
    * The R4 prefixes over half-open ranges: the resource's {@code [low, high)} against the value's {@code [pl, ph)}.
    */
-  private void date(final Criterion.DateValue v, final String low, final String high) {
+  void date(final Criterion.DateValue v, final String low, final String high) {
     switch (v.prefix()) {
       case EQ -> cmp(low + " >= ? AND " + high + " <= ?", v.low(), v.high());
       case NE -> cmp("NOT (" + low + " >= ? AND " + high + " <= ?)", v.low(), v.high());
@@ -221,6 +237,8 @@ final class SearchSql {
       case LE -> cmp(low + " < ?", v.high());
       case SA -> cmp(low + " >= ?", v.high());
       case EB -> cmp(high + " <= ?", v.low());
+      // the value's range was widened by the parser (DateRanges.approximately): any overlap
+      case AP -> cmp(low + " < ? AND " + high + " > ?", v.high(), v.low());
       default -> throw new IllegalStateException("unknown prefix " + v.prefix());
     }
   }
@@ -230,7 +248,7 @@ final class SearchSql {
     params.addAll(List.of(values));
   }
 
-  private static String likeEscape(final String s) {
+  static String likeEscape(final String s) {
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 }

@@ -78,7 +78,7 @@ public final class CapabilityStatementCustomizer {
 
   /**
    * The one generic search method declares no parameters, so HAPI lists none: list those the index supports
-   * (every R4 parameter of an indexed type, plus _id and _lastUpdated).
+   * (every R4 parameter of an indexed type, plus _id, _lastUpdated and _source).
    */
   private static void addSearchParams(final CapabilityStatementRestResourceComponent resource) {
     if (!resource.hasType() || !FhirContexts.r4().getResourceTypes().contains(resource.getType()) || resource.hasSearchParam()) {
@@ -86,6 +86,7 @@ public final class CapabilityStatementCustomizer {
     }
     resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN);
     resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE);
+    resource.addSearchParam().setName(SearchParamExtractor.SOURCE).setType(SearchParamType.URI);
     for (final RuntimeSearchParam sp : FhirContexts.r4().getResourceDefinition(resource.getType()).getSearchParams()) {
       if (SearchParamExtractor.INDEXED_TYPES.contains(sp.getParamType()) && !sp.getName().startsWith("_id") && !"_lastUpdated".equals(sp.getName())) {
         resource.addSearchParam().setName(sp.getName()).setType(SearchParamType.fromCode(sp.getParamType().getCode()))

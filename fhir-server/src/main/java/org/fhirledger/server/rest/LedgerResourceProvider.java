@@ -170,7 +170,9 @@ public final class LedgerResourceProvider<T extends Resource> implements IResour
    */
   @Search(allowUnknownParams = true)
   public IBundleProvider search(final RequestDetails request) {
-    return services.search().search(typeName, request.getParameters(), RequestHeaders.lenientHandling(request));
+    final java.util.Map<String, String[]> parameters = org.fhirledger.server.search.ServerBaseReferences.relativize(
+        org.fhirledger.server.config.FhirContexts.r4(), typeName, request.getParameters(), request.getFhirServerBase());
+    return services.search().search(typeName, parameters, RequestHeaders.lenientHandling(request));
   }
 
   /** Gives a write's outcome the OperationOutcome that {@code Prefer: return=OperationOutcome} answers with. */

@@ -68,6 +68,19 @@ public final class DateRanges {
     }
   }
 
+  /**
+   * The range that {@code ap} (approximately) searches: the value's range widened on both sides by a tenth of the
+   * time between the value and {@code now} (R4 leaves the width to the server; ap2016 searched at the end of 2026 covers
+   * about 2014-11 to 2018-02), never past {@link #MIN} or {@link #MAX}.
+   */
+  public static Range approximately(final Range value, final Instant now) {
+    final java.time.Duration gap = java.time.Duration.between(value.low(), now).abs();
+    final java.time.Duration margin = gap.dividedBy(10);
+    final Instant low = value.low().minus(margin);
+    final Instant high = value.high().plus(margin);
+    return new Range(low.isBefore(MIN) ? MIN : low, high.isAfter(MAX) ? MAX : high);
+  }
+
   private static Range range(final LocalDateTime start, final LocalDateTime end, final ZoneOffset zone) {
     return new Range(start.toInstant(zone), end.toInstant(zone));
   }

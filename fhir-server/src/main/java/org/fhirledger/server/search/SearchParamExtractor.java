@@ -42,22 +42,40 @@ import org.slf4j.LoggerFactory;
 public final class SearchParamExtractor {
   private static final Logger LOG = LoggerFactory.getLogger(SearchParamExtractor.class);
 
-  /** The parameter types indexed (number, quantity, composite and special are not yet). */
+  /** The parameter types indexed (special ones, such as near, _text and _content, are not). */
   public static final Set<RestSearchParameterTypeEnum> INDEXED_TYPES = EnumSet.of(
       RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.STRING, RestSearchParameterTypeEnum.DATE,
-      RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.URI);
+      RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.URI, RestSearchParameterTypeEnum.NUMBER,
+      RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.COMPOSITE);
+
+  /**
+   * {@code _source} (meta.source), a uri parameter of every resource that R4 defines but HAPI's FhirContext does
+   * not list.
+   */
+  public static final String SOURCE = "_source";
+
+  /** The suffix of the token rows that {@code :text} searches (CodeableConcept.text, Coding.display, Identifier.type.text). */
+  public static final String TEXT_SUFFIX = ":text";
+
+  /** The suffix of the token rows that {@code :of-type} searches: system {@code typeSystem|typeCode}, value the identifier's. */
+  public static final String OF_TYPE_SUFFIX = ":of-type";
+
+  /** The suffix of the token rows that a reference parameter's {@code :identifier} searches (Reference.identifier). */
+  public static final String IDENTIFIER_SUFFIX = ":identifier";
 
   private static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
 
   private final FhirContext fhir;
   private final IFhirPath fhirPath;
   private final Map<String, List<Compiled>> byType = new ConcurrentHashMap<>();
+  private final CompositeExtractor composites;
 
   private record Compiled(String name, RestSearchParameterTypeEnum type, List<IFhirPath.IParsedExpression> paths) {}
 
   public SearchParamExtractor(final FhirContext fhir) {
     this.fhir = fhir;
     this.fhirPath = fhir.newFhirPath();
+    this.composites = new CompositeExtractor(fhir, fhirPath);
     // resolve() in paths such as "subject.where(resolve() is Patient)" needs only the target's type, which
     // the reference itself names: answer with an empty resource of that type rather than a lookup.
     fhirPath.setEvaluationContext(new IFhirPathEvaluationContext() {
@@ -87,10 +105,20 @@ public final class SearchParamExtractor {
           continue;
         }
         for (final IBase value : values) {
-          addValues(out, p, value);
+          addValues(out, p.name(), p.type(), value);
         }
       }
     }
+    out.addAll(composites.extract(resource, this::valuesOf));
+    if (resource.getMeta().hasSource()) {
+      out.add(new IndexedParam.Uri(SOURCE, resource.getMeta().getSource()));
+    }
+    return out;
+  }
+
+  private List<IndexedParam> valuesOf(final String name, final RestSearchParameterTypeEnum type, final IBase value) {
+    final List<IndexedParam> out = new ArrayList<>();
+    addValues(out, name, type, value);
     return out;
   }
 
@@ -98,7 +126,8 @@ public final class SearchParamExtractor {
     return byType.computeIfAbsent(type, t -> {
       final List<Compiled> list = new ArrayList<>();
       for (final RuntimeSearchParam sp : fhir.getResourceDefinition(t).getSearchParams()) {
-        if (!INDEXED_TYPES.contains(sp.getParamType()) || RESOURCE_COLUMNS.contains(sp.getName())) {
+        if (!INDEXED_TYPES.contains(sp.getParamType()) || sp.getParamType() == RestSearchParameterTypeEnum.COMPOSITE
+            || RESOURCE_COLUMNS.contains(sp.getName())) {
           continue;
         }
         final List<IFhirPath.IParsedExpression> paths = new ArrayList<>();
@@ -135,17 +164,22 @@ public final class SearchParamExtractor {
     return null;
   }
 
-  private void addValues(final List<IndexedParam> out, final Compiled p, final IBase value) {
-    switch (p.type()) {
-      case TOKEN -> tokens(out, p.name(), value);
-      case STRING -> strings(out, p.name(), value);
-      case DATE -> dates(out, p.name(), value);
-      case REFERENCE -> references(out, p.name(), value);
+  private static void addValues(final List<IndexedParam> out, final String name, final RestSearchParameterTypeEnum type, final IBase value) {
+    switch (type) {
+      case TOKEN -> {
+        tokens(out, name, value);
+        TokenExtras.add(out, name, value);
+      }
+      case STRING -> strings(out, name, value);
+      case DATE -> dates(out, name, value);
+      case REFERENCE -> references(out, name, value);
       case URI -> {
         if (value instanceof PrimitiveType<?> prim && prim.hasValue()) {
-          out.add(new IndexedParam.Uri(p.name(), prim.getValueAsString()));
+          out.add(new IndexedParam.Uri(name, prim.getValueAsString()));
         }
       }
+      case NUMBER -> NumericValues.number(name, value).ifPresent(out::add);
+      case QUANTITY -> NumericValues.quantity(name, value).ifPresent(out::add);
       default -> { }
     }
   }
@@ -170,7 +204,7 @@ public final class SearchParamExtractor {
     }
   }
 
-  private static void token(final List<IndexedParam> out, final String name, final String system, final String code) {
+  static void token(final List<IndexedParam> out, final String name, final String system, final String code) {
     final String s = system == null || system.isEmpty() ? null : system;
     final String c = code == null || code.isEmpty() ? null : code;
     if (s != null || c != null) {
@@ -198,7 +232,7 @@ public final class SearchParamExtractor {
     }
   }
 
-  private static void string(final List<IndexedParam> out, final String name, final String s) {
+  static void string(final List<IndexedParam> out, final String name, final String s) {
     if (s != null && !s.isBlank()) {
       out.add(new IndexedParam.Str(name, SearchParamNormalizer.normalize(s), s));
     }
@@ -223,8 +257,13 @@ public final class SearchParamExtractor {
   }
 
   private static void references(final List<IndexedParam> out, final String name, final IBase value) {
-    if (value instanceof Reference r && r.hasReference()) {
-      reference(out, name, r.getReference());
+    if (value instanceof Reference r) {
+      if (r.hasReference()) {
+        reference(out, name, r.getReference());
+      }
+      if (r.hasIdentifier()) {
+        token(out, name + IDENTIFIER_SUFFIX, r.getIdentifier().getSystem(), r.getIdentifier().getValue());
+      }
     } else if (value instanceof UriType u && u.hasValue()) {
       // canonical and uri values of reference parameters (e.g. Questionnaire of a QuestionnaireResponse)
       out.add(new IndexedParam.Ref(name, null, null, u.getValue()));

@@ -23,9 +23,11 @@ public final class SearchRequestParser {
   private static final Set<String> HANDLED_BY_HAPI = Set.of("_count", "_format", "_pretty", "_summary", "_elements");
 
   private final FhirContext fhir;
+  private final ValueCriteriaParser valueCriteria;
 
   public SearchRequestParser(final FhirContext fhir) {
     this.fhir = fhir;
+    this.valueCriteria = new ValueCriteriaParser(fhir);
   }
 
   /**
@@ -81,6 +83,10 @@ public final class SearchRequestParser {
 
   /** The criterion, or null if the parameter or its modifier is not supported. */
   private Criterion criterion(final String type, final String name, final String modifier, final List<String> values) {
+    final Criterion more = valueCriteria.criterion(type, name, modifier, values);
+    if (more != null) {
+      return more;
+    }
     final RuntimeSearchParam sp = fhir.getResourceDefinition(type).getSearchParam(name);
     if (sp == null || !SearchParamExtractor.INDEXED_TYPES.contains(sp.getParamType())) {
       return null;
@@ -162,14 +168,15 @@ public final class SearchRequestParser {
       try {
         prefix = Criterion.Prefix.valueOf(p);
       } catch (final IllegalArgumentException e) {
-        throw new InvalidRequestException("date prefix '" + v.substring(0, 2) + "' is not supported: use eq, ne, gt, lt, ge, le, sa or eb");
+        throw new InvalidRequestException("date prefix '" + v.substring(0, 2) + "' is not supported: use eq, ne, gt, lt, ge, le, sa, eb or ap");
       }
       date = v.substring(2);
     }
     // A '+' of a time zone offset that the client did not percent-encode arrives as a space.
     date = date.replace(' ', '+');
     try {
-      final DateRanges.Range r = DateRanges.parse(date);
+      final DateRanges.Range r = prefix == Criterion.Prefix.AP
+          ? DateRanges.approximately(DateRanges.parse(date), java.time.Instant.now()) : DateRanges.parse(date);
       return new Criterion.DateValue(prefix, r.low(), r.high());
     } catch (final IllegalArgumentException e) {
       throw new InvalidRequestException(e.getMessage());

@@ -46,7 +46,8 @@ public final class TypeSearchService {
     final long height = index.indexedHeightAfter(ledger.store().height());
     final SearchRequestParser.ParsedSearch parsed = parser.parse(type, parameters, lenient, height);
     if (!parsed.ignored().isEmpty()) {
-      LOG.debug("search parameters ignored (lenient) type={} params={}", type, parsed.ignored());
+      // the client asked for this (Prefer: handling=lenient), yet it may not know that its criteria were dropped
+      LOG.warn("search parameters ignored under handling=lenient type={} params={}", type, parsed.ignored());
     }
     final SearchQuery query = parsed.query();
     final Integer total = parsed.accurateTotal() ? Integer.valueOf((int) index.count(query)) : null;
