@@ -153,7 +153,7 @@ public final class SearchRequestParser {
   private static TotalMode total(final String raw) {
     return switch (raw) {
       case "accurate" -> TotalMode.ACCURATE;
-      case "estimate" -> TotalMode.ESTIMATE;
+      case "estimate", "estimated" -> TotalMode.ESTIMATE; // HAPI's client sends "estimated"
       case "none" -> TotalMode.NONE;
       default -> throw new InvalidRequestException("_total=" + raw + " is not supported: use none, estimate or accurate");
     };
