@@ -60,7 +60,8 @@ public final class SearchRequestParser {
     final List<String> ignored = new ArrayList<>();
     final List<Include> includes = new ArrayList<>();
     TotalMode totalMode = TotalMode.ACCURATE;
-    final boolean countOnly = isSummaryCount(parameters.get("_summary"));
+    // HAPI reads _count=0 as "the default page size"; R4 means the total only, as _summary=count.
+    final boolean countOnly = isSummaryCount(parameters.get("_summary")) || isZero(parameters.get("_count"));
     for (final Map.Entry<String, String[]> e : parameters.entrySet()) {
       final String key = e.getKey();
       final int colon = key.indexOf(':');
@@ -103,6 +104,10 @@ public final class SearchRequestParser {
       }
     }
     return new ParsedSearch(new SearchQuery(type, criteria, sort, asOfHeight), totalMode, includes, countOnly, ignored);
+  }
+
+  private static boolean isZero(final String[] count) {
+    return count != null && count.length > 0 && "0".equals(count[0]);
   }
 
   private static boolean isSummaryCount(final String[] summary) {
