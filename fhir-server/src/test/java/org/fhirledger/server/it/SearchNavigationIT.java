@@ -313,7 +313,7 @@ class SearchNavigationIT {
   void pagesNeitherRepeatNorSkipWhileOtherHospitalsWriteAndUpdate() throws Exception {
     final List<String> initial = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      initial.add(create(i % 4, patient("Navload", "2000-01-01", null)));
+      initial.add(create(i % 4, patient("Loadnav", "2000-01-01", null)));
     }
     awaitIndexedEverywhere(0);
     awaitIndexedEverywhere(3);
@@ -331,7 +331,7 @@ class SearchNavigationIT {
             // new matches, and updates (each writer its own half of the initial patients) that move existing
             // matches to the front of the default newest-first order
             if (i % 2 == 0) {
-              create(node, patient("Navload", "2000-01-01", null));
+              create(node, patient("Loadnav", "2000-01-01", null));
             } else {
               final String id = initial.get((2 * i + writer) % initial.size());
               final Patient p = client(node).read().resource(Patient.class).withId(new IdType(id).toVersionless()).execute();
@@ -353,7 +353,7 @@ class SearchNavigationIT {
     }
     try {
       assertThat(writing.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("writers started").isTrue();
-      Bundle page = search(1, "Patient?family=navload&_count=5");
+      Bundle page = search(1, "Patient?family=loadnav&_count=5");
       final int total = page.getTotal();
       final List<String> seen = new ArrayList<>(matches(page));
       while (page.getLink(Bundle.LINK_NEXT) != null) {
