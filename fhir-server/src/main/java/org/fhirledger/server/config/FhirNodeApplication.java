@@ -10,6 +10,11 @@ import org.fhirledger.server.rest.SystemProvider;
 import org.fhirledger.server.node.HospitalNode;
 import org.fhirledger.server.operations.LedgerStatusProvider;
 import org.fhirledger.server.rest.CapabilityStatementCustomizer;
+import org.fhirledger.server.rest.ExpiringPagingProvider;
+import org.fhirledger.server.rest.PatientEverythingProvider;
+import org.fhirledger.server.search.EverythingService;
+import java.time.Clock;
+import java.time.Duration;
 import org.fhirledger.server.rest.FhirLedgerServlet;
 import org.fhirledger.server.rest.HistoryBundleInterceptor;
 import org.fhirledger.server.rest.RequestSizeInterceptor;
@@ -75,8 +80,11 @@ public class FhirNodeApplication {
     final FhirLedgerServlet servlet = new FhirLedgerServlet(
         FhirContexts.serverR4(), services,
         List.of(new LedgerStatusProvider(node.ledger(), properties.name()), new SystemHistoryProvider(history),
-            new SystemProvider(new BundleProcessor(dao))),
-        interceptors);
+            new SystemProvider(new BundleProcessor(dao)),
+            new PatientEverythingProvider(new EverythingService(node.index(), node.ledger(), dao))),
+        interceptors,
+        new ExpiringPagingProvider(properties.searchDefaultPageSize(), properties.searchMaxPageSize(),
+            Duration.ofSeconds(properties.searchPageLinkTtlSeconds()), FhirLedgerServlet.PAGES_KEPT, Clock.systemUTC()));
     final ServletRegistrationBean<FhirLedgerServlet> registration = new ServletRegistrationBean<>(servlet, "/fhir/*");
     registration.setName("fhir");
     registration.setLoadOnStartup(1);

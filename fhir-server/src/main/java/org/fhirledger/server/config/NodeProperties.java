@@ -36,6 +36,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cascadeDelete honour {@code _cascade=delete} on delete (removes what references the resource too)
  * @param validateWrites whether every create, update and patch is validated (base R4 and its declared
  *     meta.profile) and rejected with 422 when the validator reports an error
+ * @param searchPageLinkTtlSeconds how long the next/previous links of a search keep working after its first page
+ *     (410 Gone after that)
+ * @param searchDefaultPageSize entries per search page when the client gives no {@code _count}
+ * @param searchMaxPageSize the largest {@code _count} honoured (a larger one is cut to it)
  * @param configDir the folder relative paths in this configuration are resolved against (set by the CLI
  *     to the folder of node.yaml; default: the working directory)
  */
@@ -63,6 +67,9 @@ public record NodeProperties(
     @DefaultValue("false") boolean conditionalDeleteMultiple,
     @DefaultValue("false") boolean cascadeDelete,
     @DefaultValue("false") boolean validateWrites,
+    @DefaultValue("" + DEFAULT_SEARCH_PAGE_LINK_TTL_SECONDS) long searchPageLinkTtlSeconds,
+    @DefaultValue("" + DEFAULT_SEARCH_PAGE_SIZE) int searchDefaultPageSize,
+    @DefaultValue("" + DEFAULT_SEARCH_MAX_PAGE_SIZE) int searchMaxPageSize,
     @DefaultValue(".") String configDir) {
 
   public static final long DEFAULT_MAX_RESOURCE_BYTES = 16L * 1024 * 1024;
@@ -70,6 +77,9 @@ public record NodeProperties(
   public static final long DEFAULT_BLOCK_WAIT_MILLIS = 2;
   public static final long DEFAULT_ROUND_TIMEOUT_MILLIS = 1000;
   public static final long DEFAULT_WRITE_TIMEOUT_MILLIS = 30_000;
+  public static final long DEFAULT_SEARCH_PAGE_LINK_TTL_SECONDS = 30 * 60;
+  public static final int DEFAULT_SEARCH_PAGE_SIZE = 20;
+  public static final int DEFAULT_SEARCH_MAX_PAGE_SIZE = 500;
 
   /**
    * The node's transport TLS identity, or null when TLS is off. Setting only some of the three files is a

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public sealed interface Criterion
     permits Criterion.Token, Criterion.Str, Criterion.Date, Criterion.Ref, Criterion.Uri, Criterion.Id, Criterion.LastUpdated,
-        NumberCriterion, QuantityCriterion, CompositeCriterion, MissingCriterion {
+        NumberCriterion, QuantityCriterion, CompositeCriterion, MissingCriterion, Criterion.Chain, Criterion.Has {
 
   /** How a string criterion compares. */
   enum StringMode { STARTS_WITH, EXACT, CONTAINS }
@@ -91,6 +91,30 @@ public sealed interface Criterion
   record LastUpdated(List<DateValue> anyOf) implements Criterion {
     public LastUpdated {
       anyOf = List.copyOf(anyOf);
+    }
+  }
+
+  /**
+   * A chained parameter ({@code subject:Patient.name=x}): the resource's reference {@code param} points at a
+   * {@code targetType} resource, live at the search's height, that matches {@code target} (itself possibly a chain).
+   */
+  record Chain(String param, String targetType, Criterion target) implements Criterion {
+    public Chain {
+      Objects.requireNonNull(param, "param");
+      Objects.requireNonNull(targetType, "targetType");
+      Objects.requireNonNull(target, "target");
+    }
+  }
+
+  /**
+   * Reverse chaining ({@code _has:Observation:patient:code=x}): some {@code sourceType} resource, live at the
+   * search's height and matching {@code source}, refers to the resource through its reference {@code param}.
+   */
+  record Has(String sourceType, String param, Criterion source) implements Criterion {
+    public Has {
+      Objects.requireNonNull(sourceType, "sourceType");
+      Objects.requireNonNull(param, "param");
+      Objects.requireNonNull(source, "source");
     }
   }
 }

@@ -48,9 +48,20 @@ public final class SearchIndex {
           + " WHERE NOT deleted ORDER BY last_updated DESC, res_id OFFSET ? LIMIT ?";
 
   private final DataSource dataSource;
+  private final java.util.concurrent.atomic.LongAdder statementsExecuted = new java.util.concurrent.atomic.LongAdder();
 
   public SearchIndex(final DataSource dataSource) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.dataSource = StatementCountingDataSource.wrap(Objects.requireNonNull(dataSource, "dataSource"), statementsExecuted);
+  }
+
+  /** SQL statements executed on this index since it was opened (indexing included): tests assert what a search costs. */
+  public long statementsExecuted() {
+    return statementsExecuted.sum();
+  }
+
+  /** The queries that follow reference rows: _include, _revinclude, compartments. */
+  public ReferenceIndex referenceIndex() {
+    return new ReferenceIndex(dataSource);
   }
 
   /**
@@ -364,6 +375,44 @@ public final class SearchIndex {
     }
   }
 
+  /**
+   * An estimate of the number of resources a search matches ({@code _total=estimate}): exact up to {@code cap}
+   * matches (a count that stops at {@code cap + 1} rows); above, PostgreSQL's planner estimate of the rows of the
+   * search, but never less than {@code cap + 1}. One statement, two above the cap.
+   */
+  public long estimateCount(final SearchQuery query, final int cap) {
+    final SearchSql capped = SearchSql.cappedCount(query, cap);
+    try (Connection c = dataSource.getConnection()) {
+      final long counted;
+      try (PreparedStatement ps = c.prepareStatement(capped.sql())) {
+        capped.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          counted = rs.getLong(1);
+        }
+      }
+      if (counted <= cap) {
+        return counted;
+      }
+      final SearchSql rows = SearchSql.rows(query);
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + rows.sql())) {
+        rows.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return Math.max(cap + 1L, planRows(rs.getString(1)));
+        }
+      }
+    } catch (final SQLException e) {
+      throw new IndexException("could not estimate the count of " + query.type(), e);
+    }
+  }
+
+  /** The top plan node's "Plan Rows" of an {@code EXPLAIN (FORMAT JSON)} answer. */
+  static long planRows(final String explainJson) {
+    final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"Plan Rows\"\\s*:\\s*([0-9.eE+]+)").matcher(explainJson);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+
   /** Number of live resources of a type right after the given block, so a pinned search's total matches its pages. */
   public long countCurrent(final String type, final long asOfHeight) {
     try (Connection c = dataSource.getConnection();
@@ -419,7 +468,7 @@ public final class SearchIndex {
     }
   }
 
-  private static List<IndexedVersion> readAll(final PreparedStatement ps) throws SQLException {
+  static List<IndexedVersion> readAll(final PreparedStatement ps) throws SQLException {
     final List<IndexedVersion> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {

@@ -21,9 +21,12 @@ final class SearchSql {
   private final StringBuilder sql = new StringBuilder();
   private final List<Object> params = new ArrayList<>();
   private final SearchQuery query;
+  /** The type whose index rows a criterion reads: the query's, or a chain's target or a _has source while inside it. */
+  private String criterionType;
 
   private SearchSql(final SearchQuery query) {
     this.query = query;
+    this.criterionType = query.type();
   }
 
   /** The statement selecting one page of matches. */
@@ -41,6 +44,24 @@ final class SearchSql {
   static SearchSql count(final SearchQuery q) {
     final SearchSql s = new SearchSql(q);
     s.sql.append("SELECT count(*)");
+    s.from();
+    return s;
+  }
+
+  /** A count that stops after {@code cap + 1} matches ({@code _total=estimate}). */
+  static SearchSql cappedCount(final SearchQuery q, final int cap) {
+    final SearchSql s = new SearchSql(q);
+    s.sql.append("SELECT 1");
+    s.from();
+    s.sql.insert(0, "SELECT count(*) FROM (").append(" LIMIT ?) capped");
+    s.params.add(cap + 1);
+    return s;
+  }
+
+  /** Every match, unordered: what the planner estimates for {@code _total=estimate}. */
+  static SearchSql rows(final SearchQuery q) {
+    final SearchSql s = new SearchSql(q);
+    s.sql.append("SELECT res_id");
     s.from();
     return s;
   }
@@ -85,9 +106,14 @@ final class SearchSql {
     final StringJoiner order = new StringJoiner(", ");
     boolean byId = false;
     for (final SearchQuery.SortKey k : query.sort()) {
+      final String direction = k.descending() ? " DESC" : " ASC";
+      if (k.column().table() != null) {
+        order.add(sortValue(k) + direction + " NULLS LAST");
+        continue;
+      }
       final String column = k.column() == SearchQuery.Column.ID ? "res_id" : "last_updated";
       byId |= k.column() == SearchQuery.Column.ID;
-      order.add(column + (k.descending() ? " DESC" : " ASC"));
+      order.add(column + direction);
     }
     if (query.sort().isEmpty()) {
       order.add("last_updated DESC");
@@ -99,7 +125,21 @@ final class SearchSql {
     return order.toString();
   }
 
+  /** The sort value of a head: the lowest (ascending) or highest (descending) value of its parameter rows at the height. */
+  private String sortValue(final SearchQuery.SortKey k) {
+    params.add(k.param());
+    params.add(query.asOfHeight());
+    params.add(query.asOfHeight());
+    return "(SELECT " + (k.descending() ? "max(" : "min(") + k.column().valueExpression(k.descending()) + ") FROM "
+        + k.column().table() + " s WHERE s.res_type = head.res_type AND s.res_id = head.res_id AND s.sp_name = ?"
+        + " AND s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?))";
+  }
+
   private void criterion(final Criterion c) {
+    if (c instanceof Criterion.Chain || c instanceof Criterion.Has) {
+      navigation(c);
+      return;
+    }
     if (c instanceof Criterion.Id id) {
       final StringJoiner in = new StringJoiner(", ", "res_id IN (", ")");
       for (final String v : id.anyOf()) {
@@ -155,10 +195,65 @@ final class SearchSql {
   void subSelect(final String table, final String param) {
     sql.append("(SELECT res_id FROM ").append(table)
         .append(" WHERE res_type = ? AND sp_name = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) AND ");
-    params.add(query.type());
+    params.add(criterionType);
     params.add(param);
     params.add(query.asOfHeight());
     params.add(query.asOfHeight());
+  }
+
+  /**
+   * A chain: {@code res_id IN (the rows of the reference whose target is a live target-type resource matching the
+   * chained criterion)}; {@code _has}: {@code res_id IN (the targets of the source type's reference rows whose
+   * source is a live resource matching the criterion)}. Both nest, each level reading the rows valid at the height.
+   */
+  private void navigation(final Criterion c) {
+    if (c instanceof Criterion.Chain chain) {
+      sql.append("res_id IN ");
+      subSelect("spidx_reference", chain.param());
+      sql.append("target_type = ? AND target_id IN (");
+      params.add(chain.targetType());
+      liveMatching(chain.targetType(), chain.target());
+      sql.append("))");
+    } else if (c instanceof Criterion.Has has) {
+      final String outer = criterionType;
+      sql.append("res_id IN (SELECT target_id FROM spidx_reference WHERE res_type = ? AND sp_name = ?"
+          + " AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) AND target_type = ? AND res_id IN (");
+      params.add(has.sourceType());
+      params.add(has.param());
+      params.add(query.asOfHeight());
+      params.add(query.asOfHeight());
+      params.add(outer);
+      liveMatching(has.sourceType(), has.source());
+      sql.append("))");
+    }
+  }
+
+  /**
+   * {@code SELECT res_id} of the resources of {@code type} live at the height that match {@code c}. A criterion on
+   * parameter rows only matches rows valid at the height, which only live versions have, so the cheap one-row-per-
+   * resource table serves; others ({@code _id}, {@code _lastUpdated}, negations) need the heads as of the height.
+   */
+  private void liveMatching(final String type, final Criterion c) {
+    // A positive list: any other criterion (a negation, a :missing) may match a resource without rows.
+    final boolean rowsImplyLive = c instanceof Criterion.Str || c instanceof Criterion.Date || c instanceof Criterion.Ref
+        || c instanceof Criterion.Uri || c instanceof Criterion.Chain || c instanceof Criterion.Has
+        || (c instanceof Criterion.Token t && !t.not());
+    if (rowsImplyLive) {
+      sql.append("SELECT res_id FROM resource WHERE res_type = ? AND ");
+      params.add(type);
+    } else {
+      sql.append("SELECT res_id FROM (SELECT DISTINCT ON (res_id) res_id, deleted, last_updated FROM resource_version"
+          + " WHERE res_type = ? AND block_height <= ? ORDER BY res_id, version DESC) h WHERE NOT deleted AND ");
+      params.add(type);
+      params.add(query.asOfHeight());
+    }
+    final String outer = criterionType;
+    criterionType = type;
+    try {
+      criterion(c);
+    } finally {
+      criterionType = outer;
+    }
   }
 
   void anyOf(final int n, final java.util.function.IntConsumer each) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.fhirledger.server.index.Criterion;
+import org.fhirledger.server.index.Include;
 import org.fhirledger.server.index.SearchQuery;
 
 /**
@@ -24,25 +25,45 @@ public final class SearchRequestParser {
 
   private final FhirContext fhir;
   private final ValueCriteriaParser valueCriteria;
+  private final NavigationParser navigation;
 
   public SearchRequestParser(final FhirContext fhir) {
     this.fhir = fhir;
     this.valueCriteria = new ValueCriteriaParser(fhir);
+    this.navigation = new NavigationParser(fhir, this::criterion);
   }
 
   /**
    * A parsed search.
    *
-   * @param accurateTotal false for {@code _total=none}: the bundle gives no total and the count is not run
+   * @param total what {@code _total} asked for (accurate when absent)
+   * @param includes the {@code _include} and {@code _revinclude} parameters
+   * @param countOnly {@code _summary=count}: only the total is answered
    * @param ignored parameters skipped under lenient handling
    */
-  public record ParsedSearch(SearchQuery query, boolean accurateTotal, List<String> ignored) {}
+  public record ParsedSearch(SearchQuery query, TotalMode total, List<Include> includes, boolean countOnly, List<String> ignored) {
+    public ParsedSearch {
+      includes = List.copyOf(includes);
+      ignored = List.copyOf(ignored);
+    }
+
+    /** Whether the count runs exactly: {@code _total=accurate}, the default, or {@code _summary=count}. */
+    public boolean accurateTotal() {
+      return total == TotalMode.ACCURATE || countOnly;
+    }
+  }
+
+  /** {@code _total}: none (no count runs), estimate (see {@code SearchIndex.estimateCount}), accurate. */
+  public enum TotalMode { NONE, ESTIMATE, ACCURATE }
 
   public ParsedSearch parse(final String type, final Map<String, String[]> parameters, final boolean lenient, final long asOfHeight) {
     final List<Criterion> criteria = new ArrayList<>();
     final List<SearchQuery.SortKey> sort = new ArrayList<>();
     final List<String> ignored = new ArrayList<>();
-    boolean accurateTotal = true;
+    final List<Include> includes = new ArrayList<>();
+    TotalMode totalMode = TotalMode.ACCURATE;
+    // HAPI reads _count=0 as "the default page size"; R4 means the total only, as _summary=count.
+    final boolean countOnly = isSummaryCount(parameters.get("_summary")) || isZero(parameters.get("_count"));
     for (final Map.Entry<String, String[]> e : parameters.entrySet()) {
       final String key = e.getKey();
       final int colon = key.indexOf(':');
@@ -51,21 +72,27 @@ public final class SearchRequestParser {
       if (HANDLED_BY_HAPI.contains(name)) {
         continue;
       }
+      if ("_include".equals(name) || "_revinclude".equals(name)) {
+        for (final String raw : e.getValue()) {
+          includes.addAll(navigation.includes(type, "_revinclude".equals(name), modifier, raw));
+        }
+        continue;
+      }
       for (final String raw : e.getValue()) {
         if (raw == null || raw.isEmpty()) {
           continue;
         }
         final List<String> values = splitOr(raw);
         if ("_total".equals(name)) {
-          accurateTotal = total(raw);
+          totalMode = total(raw);
         } else if ("_sort".equals(name)) {
-          sort.addAll(sortKeys(values));
+          sort.addAll(sortKeys(type, values));
         } else if ("_id".equals(name) && modifier == null) {
           criteria.add(new Criterion.Id(values.stream().map(SearchRequestParser::unescape).toList()));
         } else if ("_lastUpdated".equals(name) && modifier == null) {
           criteria.add(new Criterion.LastUpdated(values.stream().map(SearchRequestParser::dateValue).toList()));
         } else {
-          final Criterion c = criterion(type, name, modifier, values);
+          final Criterion c = NavigationParser.isNavigation(key) ? navigation.criterion(type, key, values) : criterion(type, name, modifier, values);
           if (c != null) {
             criteria.add(c);
           } else if (lenient) {
@@ -78,11 +105,27 @@ public final class SearchRequestParser {
         }
       }
     }
-    return new ParsedSearch(new SearchQuery(type, criteria, sort, asOfHeight), accurateTotal, ignored);
+    return new ParsedSearch(new SearchQuery(type, criteria, sort, asOfHeight), totalMode, includes, countOnly, ignored);
+  }
+
+  private static boolean isZero(final String[] count) {
+    return count != null && count.length > 0 && "0".equals(count[0]);
+  }
+
+  private static boolean isSummaryCount(final String[] summary) {
+    if (summary == null) {
+      return false;
+    }
+    for (final String s : summary) {
+      if ("count".equals(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The criterion, or null if the parameter or its modifier is not supported. */
-  private Criterion criterion(final String type, final String name, final String modifier, final List<String> values) {
+  Criterion criterion(final String type, final String name, final String modifier, final List<String> values) {
     final Criterion more = valueCriteria.criterion(type, name, modifier, values);
     if (more != null) {
       return more;
@@ -118,17 +161,16 @@ public final class SearchRequestParser {
     return null;
   }
 
-  private static boolean total(final String raw) {
-    if ("accurate".equals(raw)) {
-      return true;
-    }
-    if ("none".equals(raw)) {
-      return false;
-    }
-    throw new InvalidRequestException("_total=" + raw + " is not supported: use accurate or none");
+  private static TotalMode total(final String raw) {
+    return switch (raw) {
+      case "accurate" -> TotalMode.ACCURATE;
+      case "estimate", "estimated" -> TotalMode.ESTIMATE; // HAPI's client sends "estimated"
+      case "none" -> TotalMode.NONE;
+      default -> throw new InvalidRequestException("_total=" + raw + " is not supported: use none, estimate or accurate");
+    };
   }
 
-  private static List<SearchQuery.SortKey> sortKeys(final List<String> keys) {
+  private List<SearchQuery.SortKey> sortKeys(final String type, final List<String> keys) {
     final List<SearchQuery.SortKey> out = new ArrayList<>();
     for (final String k : keys) {
       final boolean desc = k.startsWith("-");
@@ -138,10 +180,26 @@ public final class SearchRequestParser {
       } else if ("_id".equals(name)) {
         out.add(new SearchQuery.SortKey(SearchQuery.Column.ID, desc));
       } else {
-        throw new InvalidRequestException("_sort on '" + name + "' is not supported yet: only _lastUpdated and _id (with - for descending)");
+        out.add(new SearchQuery.SortKey(sortColumn(type, name), desc, name));
       }
     }
     return out;
+  }
+
+  private SearchQuery.Column sortColumn(final String type, final String name) {
+    final RuntimeSearchParam sp = fhir.getResourceDefinition(type).getSearchParam(name);
+    if (sp == null) {
+      throw new InvalidRequestException("_sort on '" + name + "': " + type + " has no such search parameter");
+    }
+    return switch (sp.getParamType()) {
+      case STRING -> SearchQuery.Column.STRING;
+      case TOKEN -> SearchQuery.Column.TOKEN;
+      case DATE -> SearchQuery.Column.DATE;
+      case URI -> SearchQuery.Column.URI;
+      case REFERENCE -> SearchQuery.Column.REFERENCE;
+      default -> throw new InvalidRequestException("_sort on '" + name + "' (a " + sp.getParamType().getCode()
+          + " parameter) is not supported: sort on _id, _lastUpdated or a string, token, date, uri or reference parameter");
+    };
   }
 
   static Criterion.TokenValue tokenValue(final String v) {
@@ -233,7 +291,7 @@ public final class SearchRequestParser {
     return -1;
   }
 
-  private static String unescape(final String s) {
+  static String unescape(final String s) {
     return s.replaceAll("\\\\([\\\\,|$])", "$1");
   }
 }

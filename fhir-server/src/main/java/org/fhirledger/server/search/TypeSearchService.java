@@ -1,7 +1,6 @@
 package org.fhirledger.server.search;
 
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
-import java.util.List;
 import java.util.Map;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.server.config.FhirContexts;
@@ -25,6 +24,8 @@ public final class TypeSearchService {
   private final LedgerNode ledger;
   private final LedgerResourceDao dao;
   private final SearchRequestParser parser = new SearchRequestParser(FhirContexts.r4());
+  /** {@code _total=estimate} counts exactly up to this many matches, and asks PostgreSQL's planner above. */
+  static final int EXACT_ESTIMATE_UP_TO = 1000;
 
   public TypeSearchService(final SearchIndex index, final LedgerNode ledger, final LedgerResourceDao dao) {
     this.index = index;
@@ -50,17 +51,20 @@ public final class TypeSearchService {
       LOG.warn("search parameters ignored under handling=lenient type={} params={}", type, parsed.ignored());
     }
     final SearchQuery query = parsed.query();
-    final Integer total = parsed.accurateTotal() ? Integer.valueOf((int) index.count(query)) : null;
-    return new IndexedPages(total) {
-      @Override
-      List<IndexedVersion> page(final int offset, final int count) {
-        return index.search(query, offset, count);
-      }
+    return new SearchPages(total(parsed), index, query, parsed.includes(), parsed.countOnly(), this::load);
+  }
 
-      @Override
-      Resource load(final IndexedVersion v) {
-        return dao.load(ledger.store().version(v.resourceType(), v.resourceId(), v.version()).orElseThrow());
-      }
-    };
+  private Integer total(final SearchRequestParser.ParsedSearch parsed) {
+    if (parsed.accurateTotal()) {
+      return Math.toIntExact(index.count(parsed.query()));
+    }
+    if (parsed.total() == SearchRequestParser.TotalMode.ESTIMATE) {
+      return Math.toIntExact(Math.min(Integer.MAX_VALUE, index.estimateCount(parsed.query(), EXACT_ESTIMATE_UP_TO)));
+    }
+    return null;
+  }
+
+  private Resource load(final IndexedVersion v) {
+    return dao.load(ledger.store().version(v.resourceType(), v.resourceId(), v.version()).orElseThrow());
   }
 }
