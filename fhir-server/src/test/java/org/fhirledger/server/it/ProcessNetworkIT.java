@@ -115,8 +115,9 @@ class ProcessNetworkIT {
         .start();
   }
 
+  /** Generous: four JVMs and four PostgreSQL servers starting at once on 2 shared cores took over 2 min when loaded. */
   private void awaitUp(final int i) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+    await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> status(i, "validators") == 4);
   }
 
