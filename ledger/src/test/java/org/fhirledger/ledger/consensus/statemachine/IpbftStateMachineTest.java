@@ -110,6 +110,9 @@ class IpbftStateMachineTest {
     final ConsensusAction.Finalize f = finalized(last).orElseThrow();
     assertThat(f.block().hash()).isEqualTo(b.hash());
     assertThat(f.certificate().check(CHAIN, validators, Ed25519Keys.verifier())).isNull();
+    assertThat(m.height()).as("the next height waits until the shell has applied the block").isEqualTo(1);
+    assertThat(receive(m, Commit.create(key(self == 0 ? 1 : 0), CHAIN, 1, 1, b.hash()))).as("a finished height is deaf").isEmpty();
+    m.handle(new ConsensusEvent.ChainAdvanced(1, b.hash()));
     assertThat(m.height()).isEqualTo(2);
   }
 
