@@ -1,13 +1,19 @@
 package org.fhirledger.server.operations;
 
 import ca.uhn.fhir.rest.annotation.Operation;
+import org.fhirledger.ledger.chain.Validator;
+import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeStatus;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 
-/** {@code GET /fhir/$ledger-status}: what operators and tests need to see of the chain without opening the store. */
+/**
+ * {@code GET /fhir/$ledger-status}: what operators and tests need to see of the chain without opening the store.
+ * {@code validators} is the count and each {@code validator} (parts name, publicKey, endpoint) one member of the
+ * set in force at the next height, as the chain's membership transactions left it.
+ */
 public final class LedgerStatusProvider {
   private final LedgerNode ledger;
   private final String nodeName;
@@ -28,11 +34,25 @@ public final class LedgerStatusProvider {
     p.addParameter().setName("height").setValue(new IntegerType(Math.toIntExact(s.height())));
     p.addParameter().setName("lastBlockHash").setValue(new StringType(s.lastBlockHash().toHex()));
     p.addParameter().setName("validators").setValue(new IntegerType(s.validators()));
+    final ValidatorSet current = ledger.currentValidators();
+    p.addParameter().setName("quorum").setValue(new IntegerType(current.quorum()));
+    p.addParameter().setName("manager").setValue(new StringType(ledger.genesis().manager().toHex()));
+    addValidators(p, current);
     p.addParameter().setName("connectedPeers").setValue(new IntegerType(s.connectedPeers()));
     p.addParameter().setName("consensusRound").setValue(new IntegerType(s.consensusRound()));
     p.addParameter().setName("pendingTransactions").setValue(new IntegerType(s.pendingTransactions()));
     p.addParameter().setName("evidence").setValue(new IntegerType(s.evidence()));
     p.addParameter().setName("droppedMessages").setValue(new IntegerType(Math.toIntExact(Math.min(Integer.MAX_VALUE, s.droppedMessages()))));
     return p;
+  }
+
+  /** One {@code validator} parameter per member, in rotation order. */
+  static void addValidators(final Parameters p, final ValidatorSet validators) {
+    for (final Validator v : validators.validators()) {
+      final Parameters.ParametersParameterComponent member = p.addParameter().setName("validator");
+      member.addPart().setName("name").setValue(new StringType(v.name()));
+      member.addPart().setName("publicKey").setValue(new StringType(v.publicKey().toHex()));
+      member.addPart().setName("endpoint").setValue(new StringType(v.host() + ":" + v.p2pPort()));
+    }
   }
 }

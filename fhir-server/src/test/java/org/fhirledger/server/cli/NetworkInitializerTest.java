@@ -57,4 +57,22 @@ class NetworkInitializerTest {
     final Genesis g = NetworkInitializer.initialize(dir, 4, 0, "127.0.0.1", "c").genesis();
     assertThat(g.validators().stream().map(v -> v.p2pPort()).distinct()).hasSize(4).allMatch(p -> p > 0);
   }
+
+  @Test
+  void aJoiningHospitalGetsTheNextFolderAKeyOutsideTheGenesisAndItsMembershipRequest() throws Exception {
+    final Genesis genesis = NetworkInitializer.initialize(dir, 4, 8080, "127.0.0.1", "c").genesis();
+    final NetworkInitializer.JoiningNode joining = NetworkInitializer.addJoiningNode(dir, 8080, "127.0.0.1");
+    assertThat(joining.config()).isEqualTo(dir.resolve("node-4/node.yaml"));
+    final Signer key = KeyFiles.readPrivateKey(dir.resolve("node-4/node.key"));
+    assertThat(key.publicKey()).isEqualTo(joining.member().publicKey());
+    assertThat(genesis.validatorSet().contains(key.publicKey())).isFalse();
+    assertThat(GenesisFile.read(dir.resolve("genesis.json")).hash()).as("the genesis is untouched").isEqualTo(genesis.hash());
+    assertThat(joining.member().p2pPort()).isEqualTo(9084);
+    final org.hl7.fhir.r4.model.Parameters request = (org.hl7.fhir.r4.model.Parameters) org.fhirledger.server.config.FhirContexts.r4()
+        .newJsonParser().parseResource(Files.readString(joining.membershipRequest()));
+    assertThat(request.getParameter("action").getValue().primitiveValue()).isEqualTo("add");
+    assertThat(request.getParameter("publicKey").getValue().primitiveValue()).isEqualTo(key.publicKey().toHex());
+    assertThat(request.getParameter("port").getValue().primitiveValue()).isEqualTo("9084");
+    assertThat(NetworkInitializer.addJoiningNode(dir, 8080, "127.0.0.1").config()).isEqualTo(dir.resolve("node-5/node.yaml"));
+  }
 }
