@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is refused until the manager's ADD_VALIDATOR is final, then is admitted, catches up by certified blocks and
  * votes (with one old validator down, no quorum of five forms without its seal); a removed validator is
  * disconnected within a heartbeat and refused afterwards, and the remaining four commit with their own quorum
- * (three, so they keep committing with another validator down). Each node's transport follows the chain through
+ * (three, so they commit with one of them down); a validator that was down through both changes restarts from
+ * disk and catches up across them, checking every certificate against the set in force at its height. Each node's transport follows the chain through
  * {@link ChainMemberDirectory}; only the ephemeral ports are laid over it, because the genesis cannot know them.
  */
 class MembershipIT {
@@ -54,7 +55,6 @@ class MembershipIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Duration HEARTBEAT = Duration.ofMillis(500);
   private static final int JOINER = 4;
-  private static final int LEAVER = 1;
 
   static {
     // t-io logs refused dials at ERROR; the refusals are the point here
@@ -172,6 +172,7 @@ class MembershipIT {
     // refusals of its hello can be counted (the lower key dials the higher)
     final int leaver = List.of(1, 2, 3).stream().min((a, b) -> key(a).compareTo(key(b))).orElseThrow();
     final int[] stay = List.of(0, 1, 2, 3).stream().filter(i -> i != leaver).mapToInt(Integer::intValue).toArray();
+    assertThat(stay[0]).isZero();
     for (int i = 0; i < 4; i++) {
       start(i);
     }
@@ -185,48 +186,57 @@ class MembershipIT {
     assertThat(refusedWrite).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(NodeBusyException.class).withMessageContaining("not a member");
 
-    // the manager adds it, with its endpoint; from the next height it is a validator
+    // the laggard goes down now and comes back only after both changes: it must catch up across them
+    final int laggard = stay[2];
+    final int other = stay[1];
+    stop(laggard);
+
+    // the manager adds the joiner, with its endpoint; from the next height it is a validator
     final TransactionOutcome added = submitMembership(
         MembershipChange.add(new Validator("hospital-4", key(JOINER), "127.0.0.1", transports[JOINER].port())));
     assertThat(added.committed()).as("add: %s", added.rejection()).isTrue();
+    assertThat(stores[0].validatorsAt(added.height()).size()).isEqualTo(4);
     assertThat(stores[0].validatorsAt(added.height() + 1).size()).isEqualTo(5);
-    await().atMost(WAIT).until(() -> transports[JOINER].connectedPeers().size() == 4);
+    await().atMost(WAIT).until(() -> transports[JOINER].connectedPeers().containsAll(List.of(key(0), key(other), key(leaver))));
     // it catches up by certified blocks, checking each against the set of its height, and learns it was added
     await().atMost(WAIT).until(() -> stores[JOINER].height() >= added.height());
     assertThat(stores[JOINER].validatorsAt(added.height() + 1)).isEqualTo(stores[0].validatorsAt(added.height() + 1));
-    writeAndCommit(0, 1, 2, 3, JOINER);
 
-    // n = 5, quorum 4: with hospital 3 down, every block needs the joiner's seal
-    stop(3);
-    final long beforeOutage = stores[0].height();
+    // n = 5, quorum 4, and the laggard is down: no block is final without the joiner's seal
+    final long beforeJoinerVotes = stores[0].height();
     writeAndCommit(0, JOINER);
-    writeAndCommit(2, JOINER);
-    final long afterOutage = stores[0].height();
-    assertThat(afterOutage).isGreaterThan(beforeOutage);
-    for (long h = beforeOutage + 1; h <= afterOutage; h++) {
+    writeAndCommit(other, leaver, JOINER);
+    final long afterJoinerVotes = stores[0].height();
+    assertThat(afterJoinerVotes).isGreaterThan(beforeJoinerVotes);
+    for (long h = beforeJoinerVotes + 1; h <= afterJoinerVotes; h++) {
       assertThat(sealed(0, h, JOINER)).as("the joiner sealed height %d", h).isTrue();
     }
-    start(3);
-    await().atMost(WAIT).until(() -> stores[3].height() >= afterOutage);
 
     // the manager removes the leaver: the others close its connection within a heartbeat of applying the block
     final TransactionOutcome removed = submitMembership(MembershipChange.remove(key(leaver)));
     assertThat(removed.committed()).as("remove: %s", removed.rejection()).isTrue();
-    final int[] remaining = {stay[0], stay[1], stay[2], JOINER};
-    await().atMost(WAIT).until(() -> java.util.Arrays.stream(remaining).allMatch(i -> stores[i].height() >= removed.height()));
-    await().atMost(HEARTBEAT.multipliedBy(2)).until(() -> java.util.Arrays.stream(remaining)
+    final int[] connected = {0, other, JOINER};
+    await().atMost(WAIT).until(() -> java.util.Arrays.stream(connected).allMatch(i -> stores[i].height() >= removed.height()));
+    await().atMost(HEARTBEAT.multipliedBy(2)).until(() -> java.util.Arrays.stream(connected)
         .noneMatch(i -> transports[i].connectedPeers().contains(key(leaver))));
     // ... and refuse its hello from then on
-    final long refusals = handshakeFailures(remaining);
-    await().atMost(WAIT).until(() -> handshakeFailures(remaining) > refusals);
+    final long refusals = handshakeFailures(connected);
+    await().atMost(WAIT).until(() -> handshakeFailures(connected) > refusals);
     await().during(HEARTBEAT.multipliedBy(3)).atMost(WAIT).until(() -> transports[leaver].connectedPeers().isEmpty());
+    // n = 4 (0, other, laggard, joiner), quorum 3: with the laggard still down the three commit
+    writeAndCommit(connected);
 
-    // n = 4, quorum 3: the remaining four commit, and still do with one more of them down
-    writeAndCommit(remaining);
-    final int alsoDown = stay[1] == 0 ? stay[2] : stay[1];
-    stop(alsoDown);
+    // the laggard returns from disk and catches up across the add and the removal, trusting no peer
+    start(laggard);
+    final long caughtUpTo = stores[0].height();
+    await().atMost(WAIT).until(() -> stores[laggard].height() >= caughtUpTo);
+    assertThat(stores[laggard].validatorHistory()).isEqualTo(stores[0].validatorHistory());
+    await().atMost(WAIT).until(() -> transports[laggard].connectedPeers().containsAll(List.of(key(0), key(other), key(JOINER))));
+
+    // still quorum 3 of 4: with `other` down, the manager, the laggard and the joiner commit
+    stop(other);
     final long beforeSecondOutage = stores[0].height();
-    writeAndCommit(0, JOINER);
+    writeAndCommit(0, laggard, JOINER);
     assertThat(stores[0].height()).isGreaterThan(beforeSecondOutage);
     for (long h = 1; h <= stores[0].height(); h++) {
       final Block block = stores[0].block(h).orElseThrow();
