@@ -124,6 +124,10 @@ class LedgerMembershipIT {
     final IdType written = (IdType) Hospitals.client(network, 2).create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
         .setFamily("Member"))).execute().getId();
     assertThat(written.getVersionIdPart()).isEqualTo("1");
+    // the search index follows the chain past the membership block (it holds no resource to index)
+    final org.hl7.fhir.r4.model.Bundle found = Hospitals.client(network, 2).search().forResource(Patient.class)
+        .where(Patient.FAMILY.matches().value("Member")).returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
+    assertThat(found.getEntry()).hasSize(1);
 
     final Parameters removed = membership(0, remove(fifth.toHex()));
     assertThat(validatorKeys(removed)).hasSize(4).doesNotContain(fifth.toHex());

@@ -142,14 +142,17 @@ public final class BlockExecutor {
     return store.genesis().orElseThrow(() -> new IllegalStateException("the store holds no genesis")).manager();
   }
 
-  /** The resource versions a stored block wrote, rebuilt from its transactions and recorded outcomes. */
+  /**
+   * The resource versions a stored block wrote, rebuilt from its transactions and recorded outcomes. A membership
+   * transaction writes no resource (it changes the validators), so it has none.
+   */
   public static List<ResourceVersion> versionsOf(final Block block, final List<TransactionOutcome> outcomes) {
     final List<ResourceVersion> versions = new ArrayList<>();
     for (final TransactionOutcome o : outcomes) {
-      if (!o.committed()) {
+      final Transaction tx = block.transactions().get(o.txIndex());
+      if (!o.committed() || MembershipRules.isMembership(tx)) {
         continue;
       }
-      final Transaction tx = block.transactions().get(o.txIndex());
       for (final ResourceChange c : tx.changes()) {
         versions.add(versionOf(c, tx, block.height(), o.txIndex()));
       }

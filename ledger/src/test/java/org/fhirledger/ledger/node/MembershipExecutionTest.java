@@ -105,6 +105,18 @@ class MembershipExecutionTest {
   }
 
   @Test
+  void aMembershipChangeWritesNoResourceVersionWhichIndexersRebuildFromTheChain() {
+    final MembershipChange add = MembershipChange.add(newcomer);
+    final byte[] content = TestChain.json("Patient", "beside", 1);
+    final AppliedBlock applied = apply(List.of(signed(add, manager), chain.write("Patient", "beside", 1, content, 3)),
+        List.of(add.chunk(), TestChain.leaf(content)));
+    assertThat(applied.outcomes()).allMatch(TransactionOutcome::committed);
+    assertThat(applied.versions()).extracting(v -> v.resourceType()).containsExactly("Patient");
+    assertThat(BlockExecutor.versionsOf(applied.block(), applied.outcomes())).isEqualTo(applied.versions());
+    assertThat(store.head(MembershipChange.RESOURCE_TYPE, newcomer.publicKey().toHex())).isEmpty();
+  }
+
+  @Test
   void aMembershipChangeSignedByAnyOtherMemberIsRejectedAsUnauthorized() {
     final TransactionOutcome add = applyOne(MembershipChange.add(newcomer), chain.signers().get(2));
     final TransactionOutcome remove = applyOne(MembershipChange.remove(chain.signers().get(3).publicKey()), chain.signers().get(3));
