@@ -51,6 +51,7 @@ public final class BlockExecutor {
   /** The stable first word of a rejection reason. */
   public enum Rejection {
     DUPLICATE("duplicate"),
+    /** Kept for outcomes recorded before membership changes were enabled ("unsupported: membership ..."). */
     UNSUPPORTED("unsupported"),
     CONDITION_CHANGED("condition-changed"),
     EXISTS("exists"),
@@ -117,13 +118,9 @@ public final class BlockExecutor {
           : Rejection.DUPLICATE.because("transaction appears twice in the block");
       if (rejection == null && MembershipRules.isMembership(tx)) {
         // membership changes touch no resource: decided against the validators the transactions before left
-        rejection = store.outcome(tx.hash()).isPresent() ? Rejection.DUPLICATE.because("transaction already on the chain") : null;
-        if (rejection == null) {
-          final MembershipRules.Decision d = MembershipRules.decide(tx, members, manager(),
-              id -> Optional.ofNullable(blockChunks.get(id)).or(() -> store.chunk(id)));
-          rejection = d.rejection();
-          members = d.next();
-        }
+        final MembershipRules.Decision d = decideMembership(tx, members, blockChunks);
+        rejection = d.rejection();
+        members = d.next();
       } else if (rejection == null) {
         rejection = stage(tx, block.height(), i, blockState, txState, blockChunks, written);
       }
@@ -138,8 +135,13 @@ public final class BlockExecutor {
     return new AppliedBlock(block, certificate, outcomes, versions, blockState.termUpdates(), members.equals(before) ? null : members);
   }
 
-  private org.fhirledger.ledger.crypto.PublicKey manager() {
-    return store.genesis().orElseThrow(() -> new IllegalStateException("the store holds no genesis")).manager();
+  private MembershipRules.Decision decideMembership(final Transaction tx, final ValidatorSet members, final Map<ContentId, byte[]> blockChunks) {
+    if (store.outcome(tx.hash()).isPresent()) {
+      return new MembershipRules.Decision(members, Rejection.DUPLICATE.because("transaction already on the chain"));
+    }
+    final org.fhirledger.ledger.crypto.PublicKey manager =
+        store.genesis().orElseThrow(() -> new IllegalStateException("the store holds no genesis")).manager();
+    return MembershipRules.decide(tx, members, manager, id -> Optional.ofNullable(blockChunks.get(id)).or(() -> store.chunk(id)));
   }
 
   /**
