@@ -68,7 +68,9 @@ public final class BlockExecutor {
     /** A REMOVE_VALIDATOR of a key that is not a validator. */
     NOT_A_MEMBER("not-a-member"),
     /** A REMOVE_VALIDATOR that would leave no validator. */
-    LAST_VALIDATOR("last-validator");
+    LAST_VALIDATOR("last-validator"),
+    /** A REMOVE_VALIDATOR of the trusted manager's own key. */
+    MANAGER_STAYS("manager-stays");
 
     private final String code;
 

@@ -15,7 +15,7 @@ import org.fhirledger.ledger.node.BlockExecutor.Rejection;
  * Decides a membership transaction against the validator set it meets, with nothing else as input, so
  * that every node, the offline audit and the simulator decide it alike: only the genesis manager may sign
  * one, it carries exactly one {@link MembershipChange} and no conditions, an add must name a new key, a
- * removal a current one, and a removal never empties the set. The set it produces is in force from the next
+ * removal a current one other than the manager's, and a removal never empties the set. The set it produces is in force from the next
  * height (the block's own certificate was made by the set before it).
  */
 public final class MembershipRules {
@@ -69,6 +69,11 @@ public final class MembershipRules {
     }
     if (current.size() == 1) {
       return new Decision(current, Rejection.LAST_VALIDATOR.because("removing " + describe(change, current) + " would leave no validator"));
+    }
+    if (key.equals(manager)) {
+      // the transport admits validators only: a manager outside the set could never reach anyone to change it again
+      return new Decision(current, Rejection.MANAGER_STAYS.because("the trusted manager " + describe(change, current)
+          + " cannot be removed: nobody could change the validators afterwards"));
     }
     return new Decision(current.without(key), null);
   }

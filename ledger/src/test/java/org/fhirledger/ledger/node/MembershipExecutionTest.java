@@ -152,6 +152,12 @@ class MembershipExecutionTest {
   }
 
   @Test
+  void theManagerCannotRemoveItselfWhileOthersRemain() {
+    assertThat(applyOne(MembershipChange.remove(manager.publicKey()), manager).rejection()).startsWith("manager-stays:");
+    assertThat(store.validatorsAt(store.height() + 1)).isEqualTo(chain.validatorSet());
+  }
+
+  @Test
   void aRemovedValidatorNoLongerCountsFromTheNextHeight() {
     final Signer leaving = chain.signers().get(2);
     final AppliedBlock removal = apply(List.of(signed(MembershipChange.remove(leaving.publicKey()), manager)),
