@@ -92,6 +92,74 @@ public final class NetworkInitializer {
     return new Network(out, genesis, configs);
   }
 
+  /** One more hospital for an existing network: its config, its member record, and the request that adds it. */
+  public record JoiningNode(Path config, Validator member, Path membershipRequest) {}
+
+  /**
+   * Writes the key and config of a hospital that is not in the genesis into an existing network folder, as
+   * {@code node-i} with the next free i (ports as {@link #initialize} would give hospital i), and beside them
+   * {@code membership-request.json}: the Parameters body of {@code POST [manager]/fhir/$ledger-membership} that adds
+   * it. The node starts from the same genesis, is refused by every member until that change is final, then is
+   * admitted and catches up.
+   */
+  public static JoiningNode addJoiningNode(final Path out, final int basePort, final String host) throws IOException {
+    final Path genesisFile = out.resolve(GENESIS_FILE);
+    if (!Files.exists(genesisFile)) {
+      throw new IllegalStateException(genesisFile + " does not exist: run init-network without --join first");
+    }
+    final Genesis genesis = GenesisFile.read(genesisFile);
+    int index = 0;
+    while (Files.exists(out.resolve("node-" + index))) {
+      index++;
+    }
+    final Signer key = Ed25519Keys.generate(new SecureRandom());
+    final int p2p = basePort > 0 ? basePort + P2P_PORT_OFFSET + index : freePort(new java.util.HashSet<>());
+    final Validator member = new Validator("hospital-" + index, key.publicKey(), host, p2p);
+    if (genesis.validatorSet().contains(key.publicKey())) {
+      throw new IllegalStateException("a fresh key collided with a genesis validator");
+    }
+    // A network made with --tls admits a hospital only with a certificate of its CA, which needs the CA's key here;
+    // checked before anything is written, so a refusal leaves no half-made folder behind.
+    final boolean tls = Files.exists(out.resolve(TLS_CA_CERT_FILE));
+    if (tls && !Files.exists(out.resolve(TLS_CA_KEY_FILE))) {
+      throw new IllegalStateException("the network uses TLS: put the consortium CA's key back at "
+          + out.resolve(TLS_CA_KEY_FILE) + " to issue the new hospital's certificate");
+    }
+    final Path dir = out.resolve("node-" + index);
+    Files.createDirectories(dir);
+    KeyFiles.writePrivateKey(dir.resolve("node.key"), key);
+    KeyFiles.writePublicKey(dir.resolve("node.pub"), key.publicKey());
+    if (tls) {
+      ConsortiumCa.load(out.resolve(TLS_CA_CERT_FILE), out.resolve(TLS_CA_KEY_FILE))
+          .issue(member.name(), List.of(host), new SecureRandom()).write(dir.resolve(TLS_CERT_FILE), dir.resolve(TLS_KEY_FILE));
+    }
+    final Path config = dir.resolve(NODE_CONFIG_FILE);
+    Files.writeString(config, nodeYaml(member, basePort > 0 ? basePort + index : 0, host) + (tls ? tlsYaml() : ""));
+    final Path request = dir.resolve("membership-request.json");
+    Files.writeString(request, membershipRequest(member));
+    return new JoiningNode(config, member, request);
+  }
+
+  /** The Parameters body of an add, written as plain JSON (the FHIR server parses it). */
+  private static String membershipRequest(final Validator v) {
+    return """
+        {
+          "resourceType": "Parameters",
+          "parameter": [
+            {"name": "action", "valueString": "add"},
+            {"name": "publicKey", "valueString": "%s"},
+            {"name": "name", "valueString": "%s"},
+            {"name": "host", "valueString": "%s"},
+            {"name": "port", "valueInteger": %d}
+          ]
+        }
+        """.formatted(v.publicKey().toHex(), jsonText(v.name()), jsonText(v.host()), v.p2pPort());
+  }
+
+  private static String jsonText(final String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
   private static String nodeYaml(final Validator v, final int fhirPort, final String host) {
     return """
         # FHIR Ledger node configuration, written by `fhir-ledger init-network`.

@@ -8,6 +8,7 @@ import org.fhirledger.server.dao.LedgerResourceDao;
 import org.fhirledger.server.dao.LedgerWriter;
 import org.fhirledger.server.rest.SystemProvider;
 import org.fhirledger.server.node.HospitalNode;
+import org.fhirledger.server.operations.LedgerMembershipProvider;
 import org.fhirledger.server.operations.LedgerStatusProvider;
 import org.fhirledger.server.rest.CapabilityStatementCustomizer;
 import org.fhirledger.server.rest.ExpiringPagingProvider;
@@ -79,7 +80,8 @@ public class FhirNodeApplication {
     }
     final FhirLedgerServlet servlet = new FhirLedgerServlet(
         FhirContexts.serverR4(), services,
-        List.of(new LedgerStatusProvider(node.ledger(), properties.name()), new SystemHistoryProvider(history),
+        List.of(new LedgerStatusProvider(node.ledger(), properties.name()),
+            new LedgerMembershipProvider(node.ledger(), properties.writeTimeoutMillis()), new SystemHistoryProvider(history),
             new SystemProvider(new BundleProcessor(dao)),
             new PatientEverythingProvider(new EverythingService(node.index(), node.ledger(), dao))),
         interceptors,

@@ -14,6 +14,7 @@ import org.fhirledger.ledger.consensus.ConsensusConfig;
 import org.fhirledger.ledger.crypto.Ed25519Keys;
 import org.fhirledger.ledger.crypto.KeyFiles;
 import org.fhirledger.ledger.crypto.Signer;
+import org.fhirledger.ledger.node.ChainMemberDirectory;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeConfig;
 import org.fhirledger.ledger.p2p.tio.TioPeerTransport;
@@ -96,16 +97,21 @@ public final class HospitalNode implements AutoCloseable {
       final SearchIndex index = new SearchIndex(dataSource);
       index.migrate();
       final TransportConfig transportConfig = TransportConfig.of(properties.p2pHost(), properties.p2pPort(), genesis.chainId(), genesis.hash());
-      final TioPeerTransport transport = track(opened, new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), genesis::validators,
-          properties.p2pTls()));
+      // the transport's members follow the committed validator set, not the genesis alone
+      final ChainMemberDirectory members = new ChainMemberDirectory(store, genesis);
+      final TioPeerTransport transport = track(opened,
+          new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), members, properties.p2pTls()));
       final IndexingBlockListener indexer = track(opened,
           new IndexingBlockListener(index, store, new SearchParamExtractor(FhirContexts.r4()), properties.name()));
       final LedgerNode ledger = track(opened,
           new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store,
-              new ConnectionLoggingTransport(transport, index, genesis::validators, properties.name()), nodeConfig(properties), List.of(indexer),
+              new ConnectionLoggingTransport(transport, index, members, properties.name()), nodeConfig(properties),
+              List.of(indexer, applied -> recordMembers(index, applied)),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
       indexer.catchUp();
-      for (final Validator v : genesis.validators()) {
+      final java.util.Set<Validator> known = new java.util.LinkedHashSet<>(genesis.validators());
+      store.validatorHistory().values().forEach(set -> known.addAll(set.validators()));
+      for (final Validator v : known) {
         index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
       }
       ledger.start();
@@ -116,6 +122,20 @@ public final class HospitalNode implements AutoCloseable {
         closeQuietly(opened.pop());
       }
       throw e;
+    }
+  }
+
+  /** The node registry keeps every member the chain ever admitted (rare: one SQL upsert per member per change). */
+  private static void recordMembers(final SearchIndex index, final org.fhirledger.ledger.store.AppliedBlock applied) {
+    if (applied.nextValidators() == null) {
+      return;
+    }
+    for (final Validator v : applied.nextValidators().validators()) {
+      try {
+        index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
+      } catch (final RuntimeException e) {
+        LOG.warn("could not record member in the node registry name={} error={}", v.name(), e.toString());
+      }
     }
   }
 

@@ -2,6 +2,8 @@ package org.fhirledger.server.operations;
 
 import ca.uhn.fhir.rest.annotation.Operation;
 import java.util.List;
+import org.fhirledger.ledger.chain.Validator;
+import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.consensus.messages.Commit;
 import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
 import org.fhirledger.ledger.consensus.messages.Prepare;
@@ -14,7 +16,11 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.StringType;
 
-/** {@code GET /fhir/$ledger-status}: what operators and tests need to see of the chain without opening the store. */
+/**
+ * {@code GET /fhir/$ledger-status}: what operators and tests need to see of the chain without opening the store.
+ * {@code validators} is the count and each {@code validator} (parts name, publicKey, endpoint) one member of the
+ * set in force at the next height, as the chain's membership transactions left it.
+ */
 public final class LedgerStatusProvider {
   /** The newest conflicts listed one by one; the count covers them all. */
   static final int MAX_EVIDENCE_SHOWN = 100;
@@ -37,6 +43,10 @@ public final class LedgerStatusProvider {
     p.addParameter().setName("height").setValue(new IntegerType(Math.toIntExact(s.height())));
     p.addParameter().setName("lastBlockHash").setValue(new StringType(s.lastBlockHash().toHex()));
     p.addParameter().setName("validators").setValue(new IntegerType(s.validators()));
+    final ValidatorSet current = ledger.currentValidators();
+    p.addParameter().setName("quorum").setValue(new IntegerType(current.quorum()));
+    p.addParameter().setName("manager").setValue(new StringType(ledger.genesis().manager().toHex()));
+    addValidators(p, current);
     p.addParameter().setName("connectedPeers").setValue(new IntegerType(s.connectedPeers()));
     p.addParameter().setName("consensusRound").setValue(new IntegerType(s.consensusRound()));
     p.addParameter().setName("pendingTransactions").setValue(new IntegerType(s.pendingTransactions()));
@@ -47,6 +57,16 @@ public final class LedgerStatusProvider {
       addEvidence(p, e);
     }
     return p;
+  }
+
+  /** One {@code validator} parameter per member, in rotation order. */
+  static void addValidators(final Parameters p, final ValidatorSet validators) {
+    for (final Validator v : validators.validators()) {
+      final Parameters.ParametersParameterComponent member = p.addParameter().setName("validator");
+      member.addPart().setName("name").setValue(new StringType(v.name()));
+      member.addPart().setName("publicKey").setValue(new StringType(v.publicKey().toHex()));
+      member.addPart().setName("endpoint").setValue(new StringType(v.host() + ":" + v.p2pPort()));
+    }
   }
 
   /** One conflict: who signed what twice, where, and the two block hashes (the signed messages stay in the node). */

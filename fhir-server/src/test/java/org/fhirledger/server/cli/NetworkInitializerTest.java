@@ -58,4 +58,41 @@ class NetworkInitializerTest {
     assertThat(g.validators().stream().map(v -> v.p2pPort()).distinct()).hasSize(4)
         .allMatch(p -> p >= NetworkInitializer.TEST_PORT_LOW && p < NetworkInitializer.TEST_PORT_HIGH);
   }
+
+  @Test
+  void aJoiningHospitalGetsTheNextFolderAKeyOutsideTheGenesisAndItsMembershipRequest() throws Exception {
+    final Genesis genesis = NetworkInitializer.initialize(dir, 4, 8080, "127.0.0.1", "c").genesis();
+    final NetworkInitializer.JoiningNode joining = NetworkInitializer.addJoiningNode(dir, 8080, "127.0.0.1");
+    assertThat(joining.config()).isEqualTo(dir.resolve("node-4/node.yaml"));
+    final Signer key = KeyFiles.readPrivateKey(dir.resolve("node-4/node.key"));
+    assertThat(key.publicKey()).isEqualTo(joining.member().publicKey());
+    assertThat(genesis.validatorSet().contains(key.publicKey())).isFalse();
+    assertThat(GenesisFile.read(dir.resolve("genesis.json")).hash()).as("the genesis is untouched").isEqualTo(genesis.hash());
+    assertThat(joining.member().p2pPort()).isEqualTo(9084);
+    final org.hl7.fhir.r4.model.Parameters request = (org.hl7.fhir.r4.model.Parameters) org.fhirledger.server.config.FhirContexts.r4()
+        .newJsonParser().parseResource(Files.readString(joining.membershipRequest()));
+    assertThat(request.getParameter("action").getValue().primitiveValue()).isEqualTo("add");
+    assertThat(request.getParameter("publicKey").getValue().primitiveValue()).isEqualTo(key.publicKey().toHex());
+    assertThat(request.getParameter("port").getValue().primitiveValue()).isEqualTo("9084");
+    assertThat(NetworkInitializer.addJoiningNode(dir, 8080, "127.0.0.1").config()).isEqualTo(dir.resolve("node-5/node.yaml"));
+  }
+
+  @Test
+  void aTlsNetworkGivesEveryHospitalACertificateOfItsCaAndAJoiningOneToo() throws Exception {
+    NetworkInitializer.initialize(dir, 2, 8080, "127.0.0.1", "c", true);
+    final java.nio.file.Path ca = dir.resolve(NetworkInitializer.TLS_CA_CERT_FILE);
+    for (final String node : java.util.List.of("node-0", "node-1")) {
+      assertThat(org.fhirledger.ledger.p2p.tls.TlsIdentity.load(dir.resolve(node).resolve(NetworkInitializer.TLS_CERT_FILE),
+          dir.resolve(node).resolve(NetworkInitializer.TLS_KEY_FILE), ca).certificate()).isNotNull();
+      assertThat(Files.readString(dir.resolve(node).resolve(NetworkInitializer.NODE_CONFIG_FILE))).contains("p2p-tls-ca-file: ../consortium-ca.pem");
+    }
+    NetworkInitializer.addJoiningNode(dir, 8080, "127.0.0.1");
+    assertThat(org.fhirledger.ledger.p2p.tls.TlsIdentity.load(dir.resolve("node-2").resolve(NetworkInitializer.TLS_CERT_FILE),
+        dir.resolve("node-2").resolve(NetworkInitializer.TLS_KEY_FILE), ca).certificate().getSubjectX500Principal().getName())
+        .contains("hospital-2");
+    Files.move(dir.resolve(NetworkInitializer.TLS_CA_KEY_FILE), dir.resolve("offline-ca-key.pem"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetworkInitializer.addJoiningNode(dir, 8080, "127.0.0.1"))
+        .hasMessageContaining("consortium CA's key");
+    assertThat(dir.resolve("node-3")).doesNotExist();
+  }
 }

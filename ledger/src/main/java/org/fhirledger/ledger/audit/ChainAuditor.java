@@ -17,8 +17,10 @@ import org.fhirledger.ledger.chain.ResourceChange;
 import org.fhirledger.ledger.chain.Transaction;
 import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.PublicKey;
 import org.fhirledger.ledger.crypto.SignatureVerifier;
 import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.node.MembershipRules;
 import org.fhirledger.ledger.store.LedgerStore;
 import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.ledger.store.TransactionOutcome;
@@ -26,7 +28,9 @@ import org.fhirledger.ledger.store.TransactionOutcome;
 /**
  * Offline audit of a node's whole chain, trusting nothing the store says that can be recomputed: every block
  * links to its parent's hash, its body matches its header's Merkle roots, every transaction is signed by a
- * member for this chain, every commit certificate holds a quorum of valid seals for that block, the recorded
+ * member for this chain, every commit certificate holds a quorum of valid seals of the validators in force at
+ * that height (recomputed from the genesis and the chain's membership transactions, each decided again by
+ * {@link MembershipRules}, and compared with the validator history the store keeps), the recorded
  * outcomes sit where the block puts them, every committed change is in the world state, the head of every
  * resource is the newest version the chain wrote (and no resource has a head the chain did not write), no
  * block lies above the recorded height, and every stored chunk hashes to its id. The first failure is
@@ -104,6 +108,10 @@ public final class ChainAuditor {
     private final Map<ContentId, String> badChunks = new TreeMap<>();
     private final Set<ContentId> carried = new HashSet<>();
     private final Map<ResourceKey, Newest> newest = new HashMap<>();
+    /** The validators by first height in force, as the chain itself says (never read from the store). */
+    private final TreeMap<Long, ValidatorSet> history = new TreeMap<>();
+    private ValidatorSet validators;
+    private PublicKey manager;
     private long verifiedThrough;
     private long transactions;
     private long chunks;
@@ -136,6 +144,10 @@ public final class ChainAuditor {
       if (walk != null) {
         return walk;
       }
+      final Failure validatorHistory = checkValidatorHistory();
+      if (validatorHistory != null) {
+        return validatorHistory;
+      }
       final Failure above = nothingAbove();
       if (above != null) {
         return above;
@@ -162,14 +174,16 @@ public final class ChainAuditor {
     }
 
     private Failure walk(final Genesis genesis) {
-      final ValidatorSet validators = genesis.validatorSet();
+      validators = genesis.validatorSet();
+      manager = genesis.manager();
+      history.put(1L, validators);
       Hash32 parent = genesis.hash();
       for (long h = 1; h <= top; h++) {
         final String problem;
         Block block = null;
         try {
           block = store.block(h).orElse(null);
-          problem = block == null ? "block missing" : checkHeight(genesis.chainId(), validators, block, h, parent);
+          problem = block == null ? "block missing" : checkHeight(genesis.chainId(), block, h, parent);
         } catch (final RuntimeException e) { // StorageException, DecodingException: all mean "does not verify"
           return new Failure(h, "unreadable: " + e.getMessage());
         }
@@ -184,7 +198,7 @@ public final class ChainAuditor {
       return null;
     }
 
-    private String checkHeight(final String chainId, final ValidatorSet validators, final Block block, final long h, final Hash32 parent) {
+    private String checkHeight(final String chainId, final Block block, final long h, final Hash32 parent) {
       if (block.height() != h || !chainId.equals(block.header().chainId())) {
         return "block header says height " + block.height() + " of chain '" + block.header().chainId() + "'";
       }
@@ -211,20 +225,32 @@ public final class ChainAuditor {
       if (certProblem != null) {
         return "invalid commit certificate: " + certProblem;
       }
-      final String txProblem = checkTransactions(chainId, validators, block);
+      final String txProblem = checkTransactions(chainId, block);
       return txProblem != null ? txProblem : checkCarriedChunks(block);
     }
 
-    private String checkTransactions(final String chainId, final ValidatorSet validators, final Block block) {
+    private String checkTransactions(final String chainId, final Block block) {
       final List<Transaction> txs = block.transactions();
+      ValidatorSet members = validators;
       for (int i = 0; i < txs.size(); i++) {
         final Transaction tx = txs.get(i);
-        if (!chainId.equals(tx.chainId()) || !validators.contains(tx.origin()) || !tx.hasValidSignature(verifier)) {
+        if (!chainId.equals(tx.chainId()) || !validators.contains(tx.origin()) && !manager.equals(tx.origin())
+            || !tx.hasValidSignature(verifier)) {
           return "transaction " + i + " is not a valid signed transaction of a member for this chain";
         }
         final Optional<TransactionOutcome> outcome = store.outcome(tx.hash());
         if (outcome.isEmpty() || outcome.get().height() != block.height() || outcome.get().txIndex() != i) {
           return "the outcome of transaction " + i + " is missing or recorded elsewhere";
+        }
+        if (MembershipRules.isMembership(tx)) {
+          // decided again from the chain alone: a recorded outcome cannot smuggle a member in or out
+          final MembershipRules.Decision d = MembershipRules.decide(tx, members, manager, id -> chunkOf(block, id));
+          if (d.committed() != outcome.get().committed()) {
+            return "membership transaction " + i + " is recorded as " + (outcome.get().committed() ? "committed" : "rejected")
+                + ", but the rules decide " + (d.committed() ? "committed" : "rejected: " + d.rejection());
+          }
+          members = d.next();
+          continue;
         }
         if (outcome.get().committed()) {
           for (final ResourceChange c : tx.changes()) {
@@ -235,6 +261,41 @@ public final class ChainAuditor {
             newest.merge(new ResourceKey(c.resourceType(), c.resourceId()), new Newest(c.versionId(), block.height()),
                 (a, b) -> b.versionId() > a.versionId() ? b : a);
           }
+        }
+      }
+      if (!members.equals(validators)) {
+        validators = members;
+        history.put(block.height() + 1, members);
+      }
+      return null;
+    }
+
+    private Optional<byte[]> chunkOf(final Block block, final ContentId id) {
+      for (final Chunk c : block.chunks()) {
+        if (c.id().equals(id)) {
+          return Optional.of(c.data());
+        }
+      }
+      return store.chunk(id);
+    }
+
+    /** The store's validator history (what consensus and catch-up use) must be the one the chain implies. */
+    private Failure checkValidatorHistory() {
+      final Map<Long, ValidatorSet> stored;
+      try {
+        stored = store.validatorHistory();
+      } catch (final RuntimeException e) {
+        return new Failure(NO_HEIGHT, "the validator history is unreadable: " + e.getMessage());
+      }
+      if (stored.equals(history)) {
+        return null;
+      }
+      final java.util.TreeSet<Long> heights = new java.util.TreeSet<>(stored.keySet());
+      heights.addAll(history.keySet());
+      for (final long from : heights) {
+        if (!Objects.equals(stored.get(from), history.get(from))) {
+          return new Failure(Math.max(0, from - 1), "the stored validators from height " + from + " are " + stored.get(from)
+              + ", but the chain's membership transactions give " + history.get(from));
         }
       }
       return null;

@@ -24,8 +24,9 @@ public sealed interface ConsensusAction {
   record ScheduleTimeout(long height, int round, Duration delay) implements ConsensusAction {}
 
   /**
-   * The block is final with this certificate: the shell must store and apply it before the next event. The
-   * state machine has already moved to height + 1.
+   * The block is final with this certificate: the shell stores and applies it, then reports
+   * {@link ConsensusEvent.ChainAdvanced} so that the state machine starts height + 1 with the validators the
+   * block left (until then it ignores its finished height and buffers later ones).
    */
   record Finalize(Block block, CommitCertificate certificate) implements ConsensusAction {}
 

@@ -14,6 +14,9 @@ public sealed interface ConsensusEvent {
   /** The mempool holds transactions (after the batching wait): a waiting proposer may now propose. */
   record TransactionsPending() implements ConsensusEvent {}
 
-  /** Blocks were applied from catch-up (certified by their commit certificates): jump to height + 1. */
+  /**
+   * Blocks up to the height are applied (the block of a {@link ConsensusAction.Finalize}, or certified blocks from
+   * catch-up): start height + 1 with the validators in force there.
+   */
   record ChainAdvanced(long height, Hash32 blockHash) implements ConsensusEvent {}
 }

@@ -38,9 +38,24 @@ public final class KeyFiles {
     return PublicKey.wrap(stripPrefix(der, SPKI_PREFIX, file));
   }
 
-  private static byte[] stripPrefix(final byte[] der, final byte[] prefix, final Path file) {
+  /**
+   * A public key as an operator pastes it: the PEM of {@code node.pub} (SubjectPublicKeyInfo) or the 64 hex digits
+   * of the raw key. Throws {@link IllegalArgumentException} with the reason for anything else.
+   */
+  public static PublicKey parsePublicKey(final String text) {
+    final String trimmed = text.strip();
+    if (trimmed.startsWith("-----BEGIN")) {
+      return PublicKey.wrap(stripPrefix(unpem(trimmed, "PUBLIC KEY"), SPKI_PREFIX, "the PEM"));
+    }
+    if (!trimmed.matches("[0-9a-fA-F]{64}")) {
+      throw new IllegalArgumentException("a public key is a PEM 'PUBLIC KEY' block or 64 hex digits");
+    }
+    return PublicKey.fromHex(trimmed.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static byte[] stripPrefix(final byte[] der, final byte[] prefix, final Object source) {
     if (der.length != prefix.length + 32 || !Arrays.equals(der, 0, prefix.length, prefix, 0, prefix.length)) {
-      throw new IllegalArgumentException(file + " does not hold an Ed25519 key (RFC 8410 DER expected)");
+      throw new IllegalArgumentException(source + " does not hold an Ed25519 key (RFC 8410 DER expected)");
     }
     return Arrays.copyOfRange(der, prefix.length, der.length);
   }

@@ -15,6 +15,7 @@ import org.fhirledger.ledger.chain.Condition;
 import org.fhirledger.ledger.chain.Operation;
 import org.fhirledger.ledger.chain.ResourceChange;
 import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.dag.ContentId;
 import org.fhirledger.ledger.dag.DagReader;
 import org.fhirledger.ledger.store.AppliedBlock;
@@ -50,13 +51,26 @@ public final class BlockExecutor {
   /** The stable first word of a rejection reason. */
   public enum Rejection {
     DUPLICATE("duplicate"),
+    /** Kept for outcomes recorded before membership changes were enabled ("unsupported: membership ..."). */
     UNSUPPORTED("unsupported"),
     CONDITION_CHANGED("condition-changed"),
     EXISTS("exists"),
     GONE("gone"),
     VERSION_CONFLICT("version-conflict"),
     REFERENCE_MISSING("reference-missing"),
-    REFERENCED("referenced");
+    REFERENCED("referenced"),
+    /** A membership change not signed by the genesis trusted manager. */
+    UNAUTHORIZED("unauthorized"),
+    /** A membership transaction that is not exactly one well-formed change. */
+    MALFORMED("malformed"),
+    /** An ADD_VALIDATOR of a key that is already a validator. */
+    MEMBER_EXISTS("member-exists"),
+    /** A REMOVE_VALIDATOR of a key that is not a validator. */
+    NOT_A_MEMBER("not-a-member"),
+    /** A REMOVE_VALIDATOR that would leave no validator. */
+    LAST_VALIDATOR("last-validator"),
+    /** A REMOVE_VALIDATOR of the trusted manager's own key. */
+    MANAGER_STAYS("manager-stays");
 
     private final String code;
 
@@ -90,6 +104,8 @@ public final class BlockExecutor {
     for (final Chunk c : block.chunks()) {
       blockChunks.put(c.id(), c.dataUnsafe());
     }
+    final ValidatorSet before = store.validatorsAt(block.height());
+    ValidatorSet members = before;
     final StateOverlay blockState = new StateOverlay(store, null);
     final List<TransactionOutcome> outcomes = new ArrayList<>(block.transactions().size());
     final List<ResourceVersion> versions = new ArrayList<>();
@@ -99,9 +115,17 @@ public final class BlockExecutor {
       final Transaction tx = txs.get(i);
       final StateOverlay txState = blockState.child();
       final List<ResourceVersion> written = new ArrayList<>(tx.changes().size());
-      final String rejection = seenInBlock.add(tx.hash())
-          ? stage(tx, block.height(), i, blockState, txState, blockChunks, written)
+      String rejection = seenInBlock.add(tx.hash())
+          ? null
           : Rejection.DUPLICATE.because("transaction appears twice in the block");
+      if (rejection == null && MembershipRules.isMembership(tx)) {
+        // membership changes touch no resource: decided against the validators the transactions before left
+        final MembershipRules.Decision d = decideMembership(tx, members, blockChunks);
+        rejection = d.rejection();
+        members = d.next();
+      } else if (rejection == null) {
+        rejection = stage(tx, block.height(), i, blockState, txState, blockChunks, written);
+      }
       if (rejection != null) {
         outcomes.add(TransactionOutcome.rejected(tx.hash(), block.height(), i, rejection));
         continue;
@@ -110,17 +134,29 @@ public final class BlockExecutor {
       versions.addAll(written);
       outcomes.add(TransactionOutcome.committed(tx.hash(), block.height(), i));
     }
-    return new AppliedBlock(block, certificate, outcomes, versions, blockState.termUpdates());
+    return new AppliedBlock(block, certificate, outcomes, versions, blockState.termUpdates(), members.equals(before) ? null : members);
   }
 
-  /** The resource versions a stored block wrote, rebuilt from its transactions and recorded outcomes. */
+  private MembershipRules.Decision decideMembership(final Transaction tx, final ValidatorSet members, final Map<ContentId, byte[]> blockChunks) {
+    if (store.outcome(tx.hash()).isPresent()) {
+      return new MembershipRules.Decision(members, Rejection.DUPLICATE.because("transaction already on the chain"));
+    }
+    final org.fhirledger.ledger.crypto.PublicKey manager =
+        store.genesis().orElseThrow(() -> new IllegalStateException("the store holds no genesis")).manager();
+    return MembershipRules.decide(tx, members, manager, id -> Optional.ofNullable(blockChunks.get(id)).or(() -> store.chunk(id)));
+  }
+
+  /**
+   * The resource versions a stored block wrote, rebuilt from its transactions and recorded outcomes. A membership
+   * transaction writes no resource (it changes the validators), so it has none.
+   */
   public static List<ResourceVersion> versionsOf(final Block block, final List<TransactionOutcome> outcomes) {
     final List<ResourceVersion> versions = new ArrayList<>();
     for (final TransactionOutcome o : outcomes) {
-      if (!o.committed()) {
+      final Transaction tx = block.transactions().get(o.txIndex());
+      if (!o.committed() || MembershipRules.isMembership(tx)) {
         continue;
       }
-      final Transaction tx = block.transactions().get(o.txIndex());
       for (final ResourceChange c : tx.changes()) {
         versions.add(versionOf(c, tx, block.height(), o.txIndex()));
       }
@@ -166,9 +202,6 @@ public final class BlockExecutor {
   }
 
   private String checkChange(final ResourceChange c, final StateOverlay state, final Set<String> touched) {
-    if (c.operation() == Operation.ADD_VALIDATOR || c.operation() == Operation.REMOVE_VALIDATOR) {
-      return Rejection.UNSUPPORTED.because("membership changes are not enabled on this network yet");
-    }
     final String name = StateOverlay.key(c.resourceType(), c.resourceId());
     if (!touched.add(name)) {
       return Rejection.DUPLICATE.because("two changes to " + name + " in one transaction");

@@ -13,6 +13,7 @@ import org.fhirledger.ledger.chain.Transaction;
 import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.consensus.BlockValidator;
 import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.PublicKey;
 import org.fhirledger.ledger.crypto.SignatureVerifier;
 import org.fhirledger.ledger.dag.ContentId;
 import org.fhirledger.ledger.dag.DagReader;
@@ -20,24 +21,25 @@ import org.fhirledger.ledger.store.LedgerStore;
 
 /**
  * What a validator checks in a proposed block's body before it prepares it: every transaction is for this
- * chain, from a member, correctly signed, not already on the chain and not twice in the block, and every
- * content it writes is present and verifies (from the block's chunks or this node's store).
+ * chain, from a validator of the block's height (or from the trusted manager), correctly signed, not already
+ * on the chain and not twice in the block, and every content it writes is present and verifies (from the
+ * block's chunks or this node's store). The validators come from the store's history, height by height.
  */
 final class LedgerBlockValidator implements BlockValidator {
   private final String chainId;
-  private final ValidatorSet members;
+  private final PublicKey manager;
   private final LedgerStore store;
   private final SignatureVerifier verifier;
   private final Predicate<Transaction> alreadyVerified;
 
   LedgerBlockValidator(
       final String chainId,
-      final ValidatorSet members,
+      final PublicKey manager,
       final LedgerStore store,
       final SignatureVerifier verifier,
       final Predicate<Transaction> alreadyVerified) {
     this.chainId = chainId;
-    this.members = members;
+    this.manager = manager;
     this.store = store;
     this.verifier = verifier;
     this.alreadyVerified = alreadyVerified;
@@ -50,8 +52,9 @@ final class LedgerBlockValidator implements BlockValidator {
       carried.put(c.id(), c.dataUnsafe());
     }
     final Set<Hash32> seen = new HashSet<>();
+    final ValidatorSet members = store.validatorsAt(block.height());
     for (final Transaction tx : block.transactions()) {
-      final String why = checkTransaction(tx);
+      final String why = alreadyVerified.test(tx) ? checkChainAndOrigin(tx, members) : checkSignedTransaction(tx, members);
       if (why != null) {
         return why;
       }
@@ -70,28 +73,33 @@ final class LedgerBlockValidator implements BlockValidator {
     return null;
   }
 
-  /** The checks that need no state, skipping the signature of a transaction the mempool already verified. */
-  String checkTransaction(final Transaction tx) {
-    return alreadyVerified.test(tx) ? checkChainAndOrigin(tx) : checkSignedTransaction(tx);
-  }
-
   /**
-   * Chain, origin and signature: no state, so any thread may call it (the node checks gossip on the transport's
-   * threads before the event thread sees it).
+   * Chain, origin (a validator of the next height, or the manager) and signature: reads only the store's
+   * immutable validator snapshot, so any thread may call it (the node checks gossip on the transport's threads
+   * before the event thread sees it).
    */
   String checkSignedTransaction(final Transaction tx) {
-    final String why = checkChainAndOrigin(tx);
+    return checkSignedTransaction(tx, store.validatorsAt(store.height() + 1));
+  }
+
+  private String checkSignedTransaction(final Transaction tx, final ValidatorSet members) {
+    final String why = checkChainAndOrigin(tx, members);
     if (why != null) {
       return why;
     }
     return tx.hasValidSignature(verifier) ? null : "bad signature on transaction " + tx.hash().toShortHex();
   }
 
-  private String checkChainAndOrigin(final Transaction tx) {
+  /** A validator of the height or the trusted manager (who need not be a validator) may originate transactions. */
+  boolean mayOriginate(final PublicKey origin, final ValidatorSet members) {
+    return members.contains(origin) || manager.equals(origin);
+  }
+
+  private String checkChainAndOrigin(final Transaction tx, final ValidatorSet members) {
     if (!chainId.equals(tx.chainId())) {
       return "transaction for another chain";
     }
-    if (!members.contains(tx.origin())) {
+    if (!mayOriginate(tx.origin(), members)) {
       return "transaction origin " + tx.origin() + " is not a member";
     }
     return null;

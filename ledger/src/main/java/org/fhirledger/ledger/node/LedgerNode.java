@@ -56,7 +56,6 @@ public final class LedgerNode implements AutoCloseable {
   private static final long GOSSIP_BATCH_BYTES = 8L * 1024 * 1024;
 
   private final Genesis genesis;
-  private final ValidatorSet validators;
   private final Signer signer;
   private final SignatureVerifier verifier;
   private final LedgerStore store;
@@ -100,7 +99,6 @@ public final class LedgerNode implements AutoCloseable {
       final List<BlockListener> listeners,
       final ContentTermExtractor extractor) {
     this.genesis = genesis;
-    this.validators = genesis.validatorSet();
     this.signer = signer;
     this.verifier = verifier;
     this.store = store;
@@ -108,8 +106,8 @@ public final class LedgerNode implements AutoCloseable {
     this.config = config;
     this.listeners = List.copyOf(listeners);
     this.executor = new BlockExecutor(store, extractor);
-    this.blockValidator = new LedgerBlockValidator(genesis.chainId(), validators, store, verifier, this::verifiedInMempool);
-    final String name = validators.byKey(signer.publicKey()).map(v -> v.name()).orElse(signer.publicKey().toShortHex());
+    this.blockValidator = new LedgerBlockValidator(genesis.chainId(), genesis.manager(), store, verifier, this::verifiedInMempool);
+    final String name = genesis.validatorSet().byKey(signer.publicKey()).map(v -> v.name()).orElse(signer.publicKey().toShortHex());
     this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.eventQueueCapacity()),
         r -> daemon(r, "ledger-" + name));
     this.timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "ledger-timers-" + name));
@@ -125,7 +123,9 @@ public final class LedgerNode implements AutoCloseable {
   /** Opens the chain at the store's height, starts the transport and the consensus. */
   public void start() throws IOException {
     store.initGenesis(genesis);
-    consensus = new IpbftStateMachine(genesis.chainId(), signer, verifier, h -> validators, this::createBlock, blockValidator, config.consensus());
+    // quorum, proposer rotation and message checks of each height follow the validator history on disk
+    consensus = new IpbftStateMachine(genesis.chainId(), signer, verifier, store::validatorsAt, this::createBlock, blockValidator,
+        config.consensus());
     updateStatus();
     transport.start(new Listener());
     final VoteJournal votes = store.metadata(VOTE_JOURNAL_KEY).map(VoteJournal::decode).orElse(null);
@@ -133,7 +133,8 @@ public final class LedgerNode implements AutoCloseable {
     submitEvent(() -> perform(consensus.start(store.height(), store.blockHash(store.height()).orElseThrow(), saved)));
     final long interval = config.statusInterval().toMillis();
     timers.scheduleWithFixedDelay(() -> submitEvent(this::broadcastStatus), interval, interval, TimeUnit.MILLISECONDS);
-    LOG.info("ledger node started node={} height={} validators={}", signer.publicKey().toShortHex(), store.height(), validators.size());
+    LOG.info("ledger node started node={} height={} validators={}", signer.publicKey().toShortHex(), store.height(),
+        currentValidators().size());
   }
 
   /**
@@ -147,6 +148,11 @@ public final class LedgerNode implements AutoCloseable {
       final Optional<TransactionOutcome> done = store.outcome(tx.hash());
       if (done.isPresent()) {
         result.complete(done.get());
+        return;
+      }
+      if (!blockValidator.mayOriginate(tx.origin(), currentValidators())) {
+        // a removed member's (or a stranger's) transaction would make any block that carries it invalid
+        result.completeExceptionally(new NodeBusyException("the origin of the transaction is not a member of the consortium"));
         return;
       }
       waiting.put(tx.hash(), result);
@@ -178,6 +184,11 @@ public final class LedgerNode implements AutoCloseable {
 
   public Signer signer() {
     return signer;
+  }
+
+  /** The validators in force at the next height: who votes on what this node proposes or submits now. */
+  public ValidatorSet currentValidators() {
+    return store.validatorsAt(store.height() + 1);
   }
 
   public NodeStatus status() {
@@ -225,7 +236,8 @@ public final class LedgerNode implements AutoCloseable {
   private void updateStatus() {
     logRoundChange();
     lastStatus = new NodeStatus(
-        signer.publicKey().nodeIdHex(), signer.publicKey().toHex(), genesis.chainId(), store.height(), Hash32.ZERO, validators.size(),
+        signer.publicKey().nodeIdHex(), signer.publicKey().toHex(), genesis.chainId(), store.height(), Hash32.ZERO,
+        store.genesis().isPresent() ? currentValidators().size() : genesis.validators().size(),
         0, consensus == null ? 0 : consensus.height(), consensus == null ? 0 : consensus.round(), mempool.size(),
         consensus == null ? 0 : consensus.evidenceCount(), dropped.get());
     if (consensus != null && consensus.evidenceCount() != lastEvidence.size()) {
@@ -318,6 +330,7 @@ public final class LedgerNode implements AutoCloseable {
   }
 
   private void perform(final List<ConsensusAction> actions) {
+    boolean finalized = false;
     for (final ConsensusAction action : actions) {
       if (action instanceof ConsensusAction.PersistVotes v) {
         // synced before the vote that changed it leaves this node (the broadcast is a later action)
@@ -334,9 +347,14 @@ public final class LedgerNode implements AutoCloseable {
             t.delay().toMillis(), TimeUnit.MILLISECONDS);
       } else if (action instanceof ConsensusAction.Finalize f) {
         applyFinal(f.block(), f.certificate());
+        finalized = true;
       } else if (action instanceof ConsensusAction.CatchUp) {
         requestSync(null);
       }
+    }
+    if (finalized) {
+      // the block is on disk, and with it the validators of the next height: let consensus start that height
+      perform(consensus.handle(new ConsensusEvent.ChainAdvanced(store.height(), store.blockHash(store.height()).orElseThrow())));
     }
   }
 
@@ -347,6 +365,9 @@ public final class LedgerNode implements AutoCloseable {
     }
     final AppliedBlock applied = executor.execute(block, certificate);
     store.apply(applied);
+    if (applied.nextValidators() != null) {
+      onValidatorsChanged(block.height() + 1, applied.nextValidators());
+    }
     for (final BlockListener l : listeners) {
       l.onBlockApplied(applied);
     }
@@ -361,6 +382,22 @@ public final class LedgerNode implements AutoCloseable {
         certificate.round(), block.transactions().size(), certificate.seals().size());
     if (!mempool.isEmpty()) {
       signalPending();
+    }
+  }
+
+  /**
+   * A member that left can no longer originate transactions: its pending ones would make every block that
+   * carries them invalid, so they leave the pool and their writers learn it. The transport follows the new set
+   * by itself (its directory reads the store) within one heartbeat.
+   */
+  private void onValidatorsChanged(final long fromHeight, final ValidatorSet next) {
+    LOG.info("validators changed node={} from_height={} n={} quorum={} validators={}", signer.publicKey().toShortHex(), fromHeight,
+        next.size(), next.quorum(), next);
+    for (final PendingTransaction p : mempool.removeOrigins(origin -> !blockValidator.mayOriginate(origin, next))) {
+      final CompletableFuture<TransactionOutcome> f = waiting.remove(p.transaction().hash());
+      if (f != null) {
+        f.completeExceptionally(new NodeBusyException("the origin of the transaction is no longer a member"));
+      }
     }
   }
 
@@ -471,7 +508,8 @@ public final class LedgerNode implements AutoCloseable {
     if (cert.height() != block.height() || !cert.blockHash().equals(block.hash())) {
       return "certificate is for another block";
     }
-    final String certProblem = cert.check(genesis.chainId(), validators, verifier);
+    // the set in force at that height, from our own history (built block by block from certified blocks)
+    final String certProblem = cert.check(genesis.chainId(), store.validatorsAt(block.height()), verifier);
     if (certProblem != null) {
       return "invalid certificate: " + certProblem;
     }

@@ -61,6 +61,20 @@ final class Mempool {
     }
   }
 
+  /** Takes out every transaction of the origins the predicate names (members removed from the consortium). */
+  List<PendingTransaction> removeOrigins(final java.util.function.Predicate<PublicKey> drop) {
+    final List<PendingTransaction> out = new ArrayList<>();
+    for (final Iterator<Map.Entry<PublicKey, LinkedHashMap<Hash32, PendingTransaction>>> it = byOrigin.entrySet().iterator(); it.hasNext();) {
+      final var e = it.next();
+      if (drop.test(e.getKey())) {
+        out.addAll(e.getValue().values());
+        size -= e.getValue().size();
+        it.remove();
+      }
+    }
+    return out;
+  }
+
   int size() {
     return size;
   }

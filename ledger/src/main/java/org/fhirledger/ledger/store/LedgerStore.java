@@ -1,10 +1,12 @@
 package org.fhirledger.ledger.store;
 
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
 import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.CommitCertificate;
 import org.fhirledger.ledger.chain.Genesis;
+import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.dag.ContentId;
 
@@ -64,6 +66,15 @@ public interface LedgerStore extends ChunkStore, AutoCloseable {
    * (the visitor does that: an audit must see a corrupt chunk, not an exception).
    */
   void forEachChunk(ChunkVisitor visitor);
+
+  /**
+   * The validators in force at the height: the genesis set, then the set each block's committed membership
+   * changes left, from the height after that block. A height above the known chain gets the newest set.
+   */
+  ValidatorSet validatorsAt(long height);
+
+  /** Every validator set of the chain by the first height it is in force at (the genesis set at 1). */
+  NavigableMap<Long, ValidatorSet> validatorHistory();
 
   Optional<byte[]> metadata(String key);
 

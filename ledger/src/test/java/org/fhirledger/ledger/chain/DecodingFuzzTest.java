@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Hostile bytes must fail with DecodingException only: never another exception, never an OutOfMemoryError. */
 class DecodingFuzzTest {
   private static final List<Function<byte[], Object>> DECODERS =
-      List.of(Transaction::decode, Block::decode, CommitCertificate::decode, Genesis::decode, MerkleProof::decode);
+      List.of(Transaction::decode, Block::decode, CommitCertificate::decode, Genesis::decode, MerkleProof::decode, ValidatorSet::decode);
 
   private static final TestChain CHAIN = new TestChain(4, 9);
   private static final Block BLOCK = ChainCodecTest.randomBlock(new Random(9), CHAIN.signers().get(0), 3);
@@ -25,7 +25,8 @@ class DecodingFuzzTest {
       BLOCK.encode(),
       CHAIN.certify(BLOCK).encode(),
       CHAIN.genesis().encode(),
-      MerkleTree.proof(java.util.Collections.nCopies(300, MerkleTree.leafHash(new byte[] {1})), 200).encode());
+      MerkleTree.proof(java.util.Collections.nCopies(300, MerkleTree.leafHash(new byte[] {1})), 200).encode(),
+      CHAIN.validatorSet().encode());
 
   private static void decodesOrFailsCleanly(final Function<byte[], Object> decoder, final byte[] bytes) {
     try {

@@ -124,6 +124,16 @@ final class GoldenVectors {
     return new Genesis(CHAIN_ID, 1_700_000_000_000L, validators, KEYS.get(0).publicKey());
   }
 
+  /** A fifth member, key {@code SHA-256("fhirledger/golden/key/4")}, that the manager (key 0) adds. */
+  static Validator newMember() {
+    final Signer key = Ed25519Keys.fromPrivateKey(Hash32.sha256("fhirledger/golden/key/4".getBytes(StandardCharsets.US_ASCII)).toArray());
+    return new Validator("hospital-4", key.publicKey(), "10.0.0.5", 30304);
+  }
+
+  static org.fhirledger.ledger.chain.MembershipChange addMember() {
+    return org.fhirledger.ledger.chain.MembershipChange.add(newMember());
+  }
+
   static List<Vector> all() {
     return List.of(
         new Vector("transaction", "Transaction: create, update (DAG node content), delete; referential integrity; two conditions; signed by key 0",
@@ -147,7 +157,13 @@ final class GoldenVectors {
         new Vector("dag-node", "DagNode over the raw leaves \"hello, \" and \"world\"",
             () -> dagNode().encode(), b -> DagNode.decode(b).encode()),
         new Vector("merkle-proof", "MerkleProof of transaction 1 of the block's three against its transactionsRoot",
-            () -> block().inclusionProof(transactions().get(1).hash()).orElseThrow().encode(), b -> MerkleProof.decode(b).encode()));
+            () -> block().inclusionProof(transactions().get(1).hash()).orElseThrow().encode(), b -> MerkleProof.decode(b).encode()),
+        new Vector("membership-transaction", "Transaction: ADD_VALIDATOR of hospital-4 (key 4), signed by the manager, key 0",
+            () -> addMember().sign(CHAIN_ID, KEYS.get(0), "operator", 1_700_000_002_000L, 45).encode(), b -> Transaction.decode(b).encode()),
+        new Vector("member-record", "Member record of hospital-4: the raw chunk an ADD_VALIDATOR's content id names",
+            () -> addMember().chunk().data(), b -> b),
+        new Vector("validator-set", "ValidatorSet as the store keeps it: the four golden validators, then hospital-4",
+            () -> genesis().validatorSet().with(newMember()).encode(), b -> org.fhirledger.ledger.chain.ValidatorSet.decode(b).encode()));
   }
 
   private static byte[] reencodeHeader(final byte[] bytes) {

@@ -109,6 +109,14 @@ class GoldenVectorsTest {
     final MerkleProof proof = MerkleProof.decode(golden("merkle-proof"));
     assertThat(proof.verify(block.transactions().get(1).hash().toArray(), block.header().transactionsRoot())).isTrue();
 
+    final Transaction add = Transaction.decode(golden("membership-transaction"));
+    assertThat(add.origin()).isEqualTo(genesis.manager());
+    assertThat(add.hasValidSignature(VERIFIER)).isTrue();
+    final byte[] record = golden("member-record");
+    final org.fhirledger.ledger.chain.MembershipChange change = org.fhirledger.ledger.chain.MembershipChange.from(add.changes().get(0),
+        id -> id.matches(record) ? java.util.Optional.of(record) : java.util.Optional.empty());
+    assertThat(org.fhirledger.ledger.chain.ValidatorSet.decode(golden("validator-set"))).isEqualTo(genesis.validatorSet().with(change.member()));
+
     final DagNode node = DagNode.decode(golden("dag-node"));
     assertThat(node.size()).isEqualTo(12);
     assertThat(node.links().get(0).id()).isEqualTo(ContentId.of(ContentId.CODEC_RAW, "hello, ".getBytes(StandardCharsets.US_ASCII)));

@@ -36,6 +36,10 @@ import org.fhirledger.ledger.crypto.Signer;
  * locked on another block, lock and COMMIT on a quorum of PREPAREs, finalize on a quorum of COMMITs, and move
  * rounds on growing timeouts with ROUND-CHANGE carrying the prepared block. No threads, clocks or sockets:
  * {@link #handle} takes one event and returns the actions, so a seeded simulator can drive it.
+ *
+ * <p>After a {@link ConsensusAction.Finalize} the machine waits, deaf to its finished height, until the shell
+ * reports the block applied ({@link ConsensusEvent.ChainAdvanced}): the validators of the next height are
+ * those the block's membership transactions left, and only the applied chain knows them.
  */
 public final class IpbftStateMachine {
   private static final int MAX_ROUNDS_AHEAD = 64;
@@ -54,6 +58,8 @@ public final class IpbftStateMachine {
   private ValidatorSet validators;
   private int round;
   private boolean active;
+  /** The height is final and its Finalize emitted; the next height starts when the shell reports it applied. */
+  private boolean awaitingApply;
   private int lockedRound = -1;
   private Hash32 lockedHash;
   private VoteJournal journal = VoteJournal.empty(0);
@@ -188,7 +194,7 @@ public final class IpbftStateMachine {
   // ---- messages ----
 
   private void onMessage(final ConsensusMessage m, final boolean local) {
-    if (m.height() < height) {
+    if (m.height() < height || m.height() == height && awaitingApply) {
       return;
     }
     if (m.height() > height) {
@@ -213,7 +219,7 @@ public final class IpbftStateMachine {
     } else if (m instanceof RoundChange rc) {
       onRoundChange(rc);
     }
-    if (m.height() == height) {
+    if (m.height() == height && !awaitingApply) {
       joinHigherRound();
     }
   }
@@ -291,7 +297,7 @@ public final class IpbftStateMachine {
   // ---- steps ----
 
   private void activate() {
-    if (!active) {
+    if (!active && !awaitingApply) {
       active = true;
       out.add(new ConsensusAction.ScheduleTimeout(height, round, config.roundTimeout(round)));
       tryPropose();
@@ -299,7 +305,7 @@ public final class IpbftStateMachine {
   }
 
   private void tryPropose() {
-    if (!active || !validators.proposer(height, round).equals(signer.publicKey())) {
+    if (!active || awaitingApply || !validators.proposer(height, round).equals(signer.publicKey())) {
       return;
     }
     final RoundState rs = roundState(round);
@@ -323,7 +329,7 @@ public final class IpbftStateMachine {
 
   private void tryPrepare() {
     final RoundState rs = roundState(round);
-    if (rs.sentPrepare || rs.proposal == null) {
+    if (awaitingApply || rs.sentPrepare || rs.proposal == null) {
       return;
     }
     final Proposal p = rs.proposal;
@@ -339,7 +345,7 @@ public final class IpbftStateMachine {
 
   private void checkPrepareQuorum() {
     final RoundState rs = roundState(round);
-    if (rs.sentCommit || rs.proposal == null) {
+    if (awaitingApply || rs.sentCommit || rs.proposal == null) {
       return;
     }
     final Block block = rs.proposal.block();
@@ -372,7 +378,7 @@ public final class IpbftStateMachine {
    */
   private void checkCommitQuorum(final int r, final Hash32 hash) {
     final RoundState rs = rounds.get(r);
-    if (rs == null) {
+    if (rs == null || awaitingApply) {
       return;
     }
     final List<Commit> matching = new ArrayList<>();
@@ -396,11 +402,12 @@ public final class IpbftStateMachine {
       seals.add(c.seal());
     }
     out.add(new ConsensusAction.Finalize(block, new CommitCertificate(height, r, hash, seals)));
-    enterHeight(height + 1, hash);
+    awaitingApply = true;
+    active = false;
   }
 
   private void onTimeout(final long h, final int r) {
-    if (h != height || r != round || !active) {
+    if (h != height || r != round || !active || awaitingApply) {
       return;
     }
     catchUpRequestedFor = 0; // a catch-up that went nowhere may be asked for again
@@ -438,6 +445,9 @@ public final class IpbftStateMachine {
 
   /** f + 1 validators are in higher rounds: at least one honest one is, so follow (nobody can be left behind). */
   private void joinHigherRound() {
+    if (awaitingApply) {
+      return;
+    }
     final List<Integer> ahead = new ArrayList<>();
     for (final int r : highestRoundSeen.values()) {
       if (r > round) {
@@ -452,7 +462,7 @@ public final class IpbftStateMachine {
   }
 
   private void startRound(final int r) {
-    if (r <= round && active) {
+    if (awaitingApply || r <= round && active) {
       return;
     }
     round = r;
@@ -469,6 +479,7 @@ public final class IpbftStateMachine {
     validators = validatorsAt.apply(h);
     round = 0;
     active = false;
+    awaitingApply = false;
     lockedRound = -1;
     lockedHash = null;
     journal = VoteJournal.empty(h);
@@ -496,6 +507,11 @@ public final class IpbftStateMachine {
   // ---- helpers ----
 
   private void send(final ConsensusMessage m) {
+    if (!validators.contains(signer.publicKey())) {
+      // Not a validator at this height (not yet added, or removed): follow as an observer, finalizing on the
+      // members' quorums, but never vote. Counting its own vote would forge quorums with a non-member's seal.
+      return;
+    }
     final VoteJournal.Vote vote = m instanceof Proposal p ? new VoteJournal.Vote(m.round(), VoteJournal.Kind.PROPOSE, p.block().hash())
         : m instanceof Prepare p ? new VoteJournal.Vote(m.round(), VoteJournal.Kind.PREPARE, p.blockHash())
         : m instanceof Commit c ? new VoteJournal.Vote(m.round(), VoteJournal.Kind.COMMIT, c.blockHash())
@@ -538,6 +554,9 @@ public final class IpbftStateMachine {
   }
 
   private void requestCatchUp(final long target) {
+    if (awaitingApply && target <= height) {
+      return; // our own final block is being applied: nothing to fetch
+    }
     if (target > catchUpRequestedFor || target == height && catchUpRequestedFor < height) {
       catchUpRequestedFor = Math.max(catchUpRequestedFor, target);
       out.add(new ConsensusAction.CatchUp(target));

@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -22,6 +25,7 @@ import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.Chunk;
 import org.fhirledger.ledger.chain.CommitCertificate;
 import org.fhirledger.ledger.chain.Genesis;
+import org.fhirledger.ledger.chain.ValidatorSet;
 import org.fhirledger.ledger.codec.DecodingException;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.dag.ContentId;
@@ -66,17 +70,19 @@ public final class RocksDbLedgerStore implements LedgerStore {
   static final String CF_METADATA = "metadata";
   static final String CF_TERMS = "terms";
   static final String CF_RESOURCE_TERMS = "resource_terms";
+  static final String CF_VALIDATORS = "validators";
   /**
    * Keys → values: blocks height → Block.encode(); block_hash height → hash; block_height hash → height;
    * certificates height → encode(); outcomes tx hash → outcome; chunks CID bytes → chunk bytes;
    * versions (type, id, version) → version; heads (type, id) → newest version number;
    * metadata ('s' store-owned | 'u' caller's) + key → bytes; terms ('k', type, key, id) and ('r', target type,
    * target id, source type, source id) → empty, for the live resources only; resource_terms (type, id) → the
-   * resource's current terms, so that a new version can remove the old ones. Heights and versions are
-   * big-endian i64.
+   * resource's current terms, so that a new version can remove the old ones; validators first height in force
+   * → ValidatorSet.encode() (the genesis set at 1, then one entry per block whose membership changes committed,
+   * written in that block's batch). Heights and versions are big-endian i64.
    */
   static final List<String> COLUMN_FAMILIES = List.of(CF_BLOCKS, CF_BLOCK_HASH, CF_BLOCK_HEIGHT, CF_CERTIFICATES, CF_OUTCOMES,
-      CF_CHUNKS, CF_VERSIONS, CF_HEADS, CF_METADATA, CF_TERMS, CF_RESOURCE_TERMS);
+      CF_CHUNKS, CF_VERSIONS, CF_HEADS, CF_METADATA, CF_TERMS, CF_RESOURCE_TERMS, CF_VALIDATORS);
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbLedgerStore.class);
   // store-owned metadata ('s') and callers' metadata ('u') never collide
@@ -100,6 +106,8 @@ public final class RocksDbLedgerStore implements LedgerStore {
   private final Object writeLock = new Object();
   private boolean closed;
   private volatile long height;
+  /** The validators column family, read once at open and then kept in step by every write (immutable snapshots). */
+  private volatile NavigableMap<Long, ValidatorSet> validatorHistory = Collections.emptyNavigableMap();
 
   private RocksDbLedgerStore(final Path dir, final DBOptions dbOptions, final ColumnFamilyOptions cfOptions, final Filter bloom, final RocksDB db,
       final List<ColumnFamilyHandle> handles) {
@@ -135,6 +143,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
       final RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
       final RocksDbLedgerStore store = new RocksDbLedgerStore(dir, dbOptions, cfOptions, bloom, db, handles);
       store.height = store.loadHeight();
+      store.validatorHistory = store.loadValidatorHistory();
       LOG.info("Ledger store opened dir={} height={}", dir, store.height);
       return store;
     } catch (final RocksDBException | IOException | RuntimeException e) {
@@ -144,6 +153,35 @@ public final class RocksDbLedgerStore implements LedgerStore {
       bloom.close();
       throw new StorageException("cannot open ledger store at " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private NavigableMap<Long, ValidatorSet> loadValidatorHistory() {
+    final TreeMap<Long, ValidatorSet> history = new TreeMap<>();
+    try (RocksIterator it = db.newIterator(cf.get(CF_VALIDATORS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        history.put(StoreEncoding.readLong(it.key()), decodeStored(CF_VALIDATORS, it.value(), ValidatorSet::decode));
+      }
+    }
+    if (history.isEmpty()) {
+      // a store written before the history existed: nothing could change the genesis validators then
+      genesis().ifPresent(g -> history.put(1L, g.validatorSet()));
+    }
+    return Collections.unmodifiableNavigableMap(history);
+  }
+
+  @Override
+  public ValidatorSet validatorsAt(final long h) {
+    final NavigableMap<Long, ValidatorSet> history = validatorHistory;
+    if (history.isEmpty()) {
+      throw new StorageException("store at " + dir + " holds no genesis, so no validators");
+    }
+    final Map.Entry<Long, ValidatorSet> entry = history.floorEntry(h);
+    return entry != null ? entry.getValue() : history.firstEntry().getValue();
+  }
+
+  @Override
+  public NavigableMap<Long, ValidatorSet> validatorHistory() {
+    return validatorHistory;
   }
 
   private long loadHeight() throws RocksDBException {
@@ -173,8 +211,10 @@ public final class RocksDbLedgerStore implements LedgerStore {
         batch.put(cf.get(CF_BLOCK_HASH), longKey(0), hash);
         batch.put(cf.get(CF_BLOCK_HEIGHT), hash, longKey(0));
         batch.put(cf.get(CF_METADATA), HEIGHT_KEY, longKey(0));
+        batch.put(cf.get(CF_VALIDATORS), longKey(1), genesis.validatorSet().encode());
       });
       height = 0;
+      validatorHistory = Collections.unmodifiableNavigableMap(new TreeMap<>(Map.of(1L, genesis.validatorSet())));
       LOG.info("Genesis recorded chain={} hash={} validators={}", genesis.chainId(), genesis.hash().toShortHex(), genesis.validators().size());
     }
   }
@@ -286,6 +326,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
       }
       write(batch -> fillBatch(batch, applied, cert));
       height = block.height();
+      if (applied.nextValidators() != null) {
+        final TreeMap<Long, ValidatorSet> history = new TreeMap<>(validatorHistory);
+        history.put(block.height() + 1, applied.nextValidators());
+        validatorHistory = Collections.unmodifiableNavigableMap(history);
+        LOG.info("Validators change height={} validators={}", block.height() + 1, applied.nextValidators());
+      }
       LOG.debug("Block stored height={} hash={} txs={} chunks={}", block.height(), block.hash().toShortHex(),
           block.transactions().size(), block.chunks().size());
     }
@@ -327,6 +373,9 @@ public final class RocksDbLedgerStore implements LedgerStore {
       if (seen.add(c.id()) && !db.keyExists(cf.get(CF_CHUNKS), key)) {
         batch.put(cf.get(CF_CHUNKS), key, c.dataUnsafe());
       }
+    }
+    if (applied.nextValidators() != null) {
+      batch.put(cf.get(CF_VALIDATORS), longKey(block.height() + 1), applied.nextValidators().encode());
     }
     batch.put(cf.get(CF_METADATA), HEIGHT_KEY, heightKey);
   }

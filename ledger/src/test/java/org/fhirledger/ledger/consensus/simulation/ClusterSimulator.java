@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.TreeMap;
 import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.BlockHeader;
+import org.fhirledger.ledger.chain.Chunk;
+import org.fhirledger.ledger.chain.MembershipChange;
 import org.fhirledger.ledger.chain.CommitCertificate;
 import org.fhirledger.ledger.chain.Operation;
 import org.fhirledger.ledger.chain.ResourceChange;
@@ -29,6 +32,7 @@ import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.node.MembershipRules;
 
 /**
  * A seeded whole-cluster simulation of I-PBFT: n state machines, a network with random delay, loss,
@@ -103,6 +107,21 @@ public final class ClusterSimulator {
   private final List<IpbftStateMachine> machines = new ArrayList<>();
   private final List<Map<Long, Block>> chains = new ArrayList<>();
   private final List<Map<Long, CommitCertificate>> certificates = new ArrayList<>();
+  /**
+   * Per node, the validators by first height in force, derived from its own chain as a node's store derives
+   * them: the genesis set, then what each block's membership transactions left (decided by {@link MembershipRules}).
+   */
+  private final List<TreeMap<Long, ValidatorSet>> histories = new ArrayList<>();
+  /** Per node, the membership transactions its chain holds (committed or rejected), so a proposer stops including them. */
+  private final List<Map<Hash32, Long>> membershipOnChain = new ArrayList<>();
+  private boolean membership;
+  private Signer joinerKey;
+  private Transaction addJoiner;
+  private Chunk addJoinerRecord;
+  private Transaction removeLeaver;
+  private Chunk removeLeaverRecord;
+  private int leaver = -1;
+  private long addAtMillis;
   private final Map<Long, Hash32> decided = new HashMap<>();
   private final PriorityQueue<Scheduled> queue = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private long now;
@@ -129,6 +148,8 @@ public final class ClusterSimulator {
       final int node = i;
       chains.add(new HashMap<>());
       certificates.add(new HashMap<>());
+      histories.add(new TreeMap<>(Map.of(1L, validators)));
+      membershipOnChain.add(new HashMap<>());
       side.add(i == twinned() ? 0 : i == n ? 1 : random.nextInt(2));
       incarnation.add(0);
       down.add(false);
@@ -138,8 +159,80 @@ public final class ClusterSimulator {
 
   /** A fresh state machine for the node; its blocks differ per incarnation, as a restarted mempool's would. */
   private IpbftStateMachine newMachine(final int node) {
-    return new IpbftStateMachine(CHAIN, keyOf(node), SimulatedKeys.VERIFIER, h -> validators,
+    return new IpbftStateMachine(CHAIN, keyOf(node), SimulatedKeys.VERIFIER, h -> validatorsAt(node, h),
         (h, r, parent) -> Optional.of(block(node, h, r, parent, 2 * incarnation.get(node))), b -> null, config);
+  }
+
+  /**
+   * Membership changes mid-run: one more node (index n, "the joiner") runs from the start, outside the
+   * consortium; at a random moment in the first 300 ms the manager (validator 0) has ADD_VALIDATOR(joiner)
+   * proposed, and three heights after it is final REMOVE_VALIDATOR of a random other genesis validator (the
+   * leaver). Proposers include a pending change in their blocks, as a mempool would. Only with faults that do
+   * not use the f budget (loss, duplication, delay): 4 -> 5 -> 4 keeps f = 1 throughout.
+   */
+  public ClusterSimulator withMembershipChanges() {
+    if (faults.silent() > 0 || faults.equivocatingProposer() || faults.twins() || faults.crashes() || faults.strategy() != Strategy.NONE) {
+      throw new IllegalArgumentException("membership runs take network faults only");
+    }
+    membership = true;
+    joinerKey = SimulatedKeys.signer(seed * 31 + n);
+    final MembershipChange add = MembershipChange.add(new Validator("v" + n, joinerKey.publicKey(), "127.0.0.1", 1));
+    addJoiner = add.sign(CHAIN, keys.get(0), "operator", 1, 1);
+    addJoinerRecord = add.chunk();
+    leaver = 1 + random.nextInt(n - 1);
+    final MembershipChange remove = MembershipChange.remove(keys.get(leaver).publicKey());
+    removeLeaver = remove.sign(CHAIN, keys.get(0), "operator", 2, 2);
+    removeLeaverRecord = remove.chunk();
+    addAtMillis = random.nextInt(300);
+    chains.add(new HashMap<>());
+    certificates.add(new HashMap<>());
+    histories.add(new TreeMap<>(Map.of(1L, validators)));
+    membershipOnChain.add(new HashMap<>());
+    side.add(1);
+    incarnation.add(0);
+    down.add(false);
+    machines.add(newMachine(n));
+    return this;
+  }
+
+  private int joiner() {
+    return membership ? n : -1;
+  }
+
+  private ValidatorSet validatorsAt(final int node, final long height) {
+    final Map.Entry<Long, ValidatorSet> e = histories.get(node).floorEntry(height);
+    return e == null ? validators : e.getValue();
+  }
+
+  /** Node 0's validators after its last block: who the consortium is at the end of the run. */
+  public ValidatorSet finalValidators() {
+    return validatorsAt(0, chains.get(0).size() + 1L);
+  }
+
+  /** Heights of node 0's chain whose block the joiner proposed: its turn in the rotation counts once it is a member. */
+  public long blocksProposedByJoiner() {
+    return chains.get(0).values().stream().filter(b -> b.header().proposer().equals(joinerKey.publicKey())).count();
+  }
+
+  /** Certificates of node 0's chain that carry the joiner's seal. */
+  public long certificatesSealedByJoiner() {
+    return certificates.get(0).values().stream()
+        .filter(c -> c.seals().stream().anyMatch(s -> s.validator().equals(joinerKey.publicKey()))).count();
+  }
+
+  /** The membership transaction a proposer at the node includes now, if one is pending in its view of the chain. */
+  private Optional<Transaction> pendingMembership(final int node) {
+    if (!membership || now < addAtMillis) {
+      return Optional.empty();
+    }
+    final Long added = membershipOnChain.get(node).get(addJoiner.hash());
+    if (added == null) {
+      return Optional.of(addJoiner);
+    }
+    if (chains.get(node).size() >= added + 3 && !membershipOnChain.get(node).containsKey(removeLeaver.hash())) {
+      return Optional.of(removeLeaver);
+    }
+    return Optional.empty();
   }
 
   /** For the test that shows the journal matters: restart nodes with amnesia. */
@@ -207,11 +300,11 @@ public final class ClusterSimulator {
   }
 
   private Signer keyOf(final int machine) {
-    return machine < n ? keys.get(machine) : keys.get(twinned());
+    return machine < n ? keys.get(machine) : machine == joiner() ? joinerKey : keys.get(twinned());
   }
 
   private boolean honest(final int machine) {
-    return machine < n && !silent(machine) && !byzantine(machine) && machine != twinned();
+    return (machine < n || machine == joiner()) && !silent(machine) && !byzantine(machine) && machine != twinned();
   }
 
   private boolean partitioned(final int from, final int to) {
@@ -221,7 +314,8 @@ public final class ClusterSimulator {
   public String replayHint() {
     return "replay with: mvn -pl ledger test -Dtest=IpbftSimulationTest#replaysOneSeed -Dsim.seed=" + seed + " -Dsim.n=" + n
         + " -Dsim.loss=" + faults.loss() + " -Dsim.silent=" + faults.silent() + " -Dsim.equivocating=" + faults.equivocatingProposer()
-        + " -Dsim.twins=" + faults.twins() + " -Dsim.crashes=" + faults.crashes() + " -Dsim.strategy=" + faults.strategy();
+        + " -Dsim.twins=" + faults.twins() + " -Dsim.crashes=" + faults.crashes() + " -Dsim.strategy=" + faults.strategy()
+        + (membership ? " -Dsim.membership=true" : "");
   }
 
   private Block block(final int proposer, final long height, final int round, final Hash32 parent, final int variant) {
@@ -229,9 +323,15 @@ public final class ClusterSimulator {
     final ResourceChange change = new ResourceChange(Operation.CREATE, "Patient", "p-" + height + "-" + round + "-" + proposer + "-" + variant,
         1, 0, ContentId.of(ContentId.CODEC_RAW, content), content.length);
     final Transaction tx = Transaction.sign(CHAIN, keyOf(proposer), "sim", height, round, List.of(change));
+    final List<Transaction> txs = new ArrayList<>(List.of(tx));
+    final List<Chunk> chunks = new ArrayList<>();
+    pendingMembership(proposer).ifPresent(m -> {
+      txs.add(m);
+      chunks.add(m == addJoiner ? addJoinerRecord : removeLeaverRecord);
+    });
     final BlockHeader header = new BlockHeader(CHAIN, height, parent, height * 1000 + variant, keyOf(proposer).publicKey(), round,
-        Block.transactionsRoot(List.of(tx)), Block.contentRoot(List.of()));
-    return new Block(header, List.of(tx), List.of());
+        Block.transactionsRoot(txs), Block.contentRoot(chunks));
+    return new Block(header, txs, chunks);
   }
 
   private boolean silent(final int node) {
@@ -291,7 +391,7 @@ public final class ClusterSimulator {
   }
 
   private boolean allHonestReached(final long target) {
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < machines.size(); i++) {
       if (honest(i) && !chains.get(i).containsKey(target)) {
         return false;
       }
@@ -304,6 +404,7 @@ public final class ClusterSimulator {
   }
 
   private void perform(final int node, final List<ConsensusAction> actions) {
+    boolean finalized = false;
     for (final ConsensusAction a : actions) {
       if (a instanceof ConsensusAction.PersistVotes v) {
         journals.put(node, v.journal());
@@ -316,10 +417,16 @@ public final class ClusterSimulator {
         schedule(t.delay().toMillis(), node, new ConsensusEvent.RoundTimeout(t.height(), t.round()));
       } else if (a instanceof ConsensusAction.Finalize f) {
         finalizeAt(node, f.block(), f.certificate());
+        finalized = true;
         schedule(1, node, new ConsensusEvent.TransactionsPending());
       } else if (a instanceof ConsensusAction.CatchUp) {
         schedule(1 + random.nextInt(faults.maxDelayMillis()), node, SYNC);
       }
+    }
+    if (finalized) {
+      // as the node shell does: the block is applied, so the next height may start with the validators it left
+      final long top = chains.get(node).size();
+      perform(node, machines.get(node).handle(new ConsensusEvent.ChainAdvanced(top, chains.get(node).get(top).hash())));
     }
   }
 
@@ -418,7 +525,8 @@ public final class ClusterSimulator {
   }
 
   private void finalizeAt(final int node, final Block block, final CommitCertificate cert) {
-    final String problem = cert.check(CHAIN, validators, SimulatedKeys.VERIFIER);
+    // checked against the validators this node's own chain puts in force at that height, whoever sent the block
+    final String problem = cert.check(CHAIN, validatorsAt(node, block.height()), SimulatedKeys.VERIFIER);
     if (problem != null || !cert.blockHash().equals(block.hash())) {
       throw new AssertionError("node " + node + " finalized height " + block.height() + " with a bad certificate: " + problem + "; " + replayHint());
     }
@@ -445,6 +553,24 @@ public final class ClusterSimulator {
     }
     chains.get(node).put(block.height(), block);
     certificates.get(node).put(block.height(), cert);
+    applyMembership(node, block);
+  }
+
+  /** What the node's store does with the block's membership transactions: the set they leave is in force from h + 1. */
+  private void applyMembership(final int node, final Block block) {
+    final ValidatorSet before = validatorsAt(node, block.height());
+    ValidatorSet next = before;
+    for (final Transaction tx : block.transactions()) {
+      if (MembershipRules.isMembership(tx)) {
+        final MembershipRules.Decision d = MembershipRules.decide(tx, next, keys.get(0).publicKey(),
+            id -> block.chunks().stream().filter(c -> c.id().equals(id)).findFirst().map(Chunk::data));
+        next = d.next();
+        membershipOnChain.get(node).putIfAbsent(tx.hash(), block.height());
+      }
+    }
+    if (!next.equals(before)) {
+      histories.get(node).put(block.height() + 1, next);
+    }
   }
 
   /** Catch-up as the node shell does it: copy certified blocks from the longest chain, checking each certificate. */

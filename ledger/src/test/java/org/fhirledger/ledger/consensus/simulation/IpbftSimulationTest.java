@@ -19,6 +19,8 @@ class IpbftSimulationTest {
   private static final int SEEDS = 120;
   /** Longer runs when validators crash, so that crashes fall inside open heights. */
   private static final long CRASH_TARGET_HEIGHT = 30;
+  /** Long enough for the join, the removal three heights later, and the joiner's turns as proposer after both. */
+  private static final long MEMBERSHIP_TARGET_HEIGHT = 30;
 
   @ParameterizedTest(name = "n={0} loss={1} silent={2} equivocating={3}")
   @CsvSource({
@@ -103,6 +105,27 @@ class IpbftSimulationTest {
     assertThat(caught).as("the double-vote check fires when votes are forgotten").isPositive();
   }
 
+  /**
+   * Membership mid-run: a fifth node joins by an ADD_VALIDATOR of the manager, then another validator is removed.
+   * Certificates are checked against the set each node's own chain puts in force at each height (catch-up
+   * included), the joiner must take its turn as proposer, and its seals must count in certificates.
+   */
+  @ParameterizedTest(name = "membership n={0} loss={1}")
+  @CsvSource({"4, 0.0", "4, 0.1", "7, 0.05"})
+  void aValidatorJoinsAndAnotherLeavesMidRunWithoutBreakingAgreementOrLiveness(final int n, final double loss) {
+    final int seeds = Integer.getInteger("sim.seeds", SEEDS);
+    long sealedByJoiner = 0;
+    for (long seed = 1; seed <= seeds; seed++) {
+      final ClusterSimulator sim = new ClusterSimulator(seed * 49_979_687L + n, n,
+          new ClusterSimulator.Faults(loss, 0.05, 40, 0, false)).withMembershipChanges();
+      assertThat(sim.run(MEMBERSHIP_TARGET_HEIGHT, DEADLINE_MILLIS)).as("liveness; %s%s", sim.replayHint(), sim.describe()).isTrue();
+      assertThat(sim.finalValidators().size()).as("joined one, removed one; %s", sim.replayHint()).isEqualTo(n);
+      assertThat(sim.blocksProposedByJoiner()).as("the joiner proposes in its turn; %s", sim.replayHint()).isPositive();
+      sealedByJoiner += sim.certificatesSealedByJoiner();
+    }
+    assertThat(sealedByJoiner).as("the joiner's seals count in certificates").isPositive();
+  }
+
   @Test
   void replaysOneSeed() {
     final Long seed = Long.getLong("sim.seed");
@@ -112,6 +135,11 @@ class IpbftSimulationTest {
         Double.parseDouble(System.getProperty("sim.loss", "0.1")), 0.05, 40, Integer.getInteger("sim.silent", 1),
         Boolean.getBoolean("sim.equivocating"), Boolean.getBoolean("sim.twins"), Boolean.getBoolean("sim.crashes"),
         ClusterSimulator.Strategy.valueOf(System.getProperty("sim.strategy", "NONE"))));
+    if (Boolean.getBoolean("sim.membership")) {
+      sim.withMembershipChanges();
+      assertThat(sim.run(MEMBERSHIP_TARGET_HEIGHT, DEADLINE_MILLIS)).as("%s%s", sim.replayHint(), sim.describe()).isTrue();
+      return;
+    }
     assertThat(sim.run(TARGET_HEIGHT, DEADLINE_MILLIS)).as("%s%s", sim.replayHint(), sim.describe()).isTrue();
   }
 }

@@ -110,6 +110,9 @@ class IpbftStateMachineTest {
     final ConsensusAction.Finalize f = finalized(last).orElseThrow();
     assertThat(f.block().hash()).isEqualTo(b.hash());
     assertThat(f.certificate().check(CHAIN, validators, Ed25519Keys.verifier())).isNull();
+    assertThat(m.height()).as("the next height waits until the shell has applied the block").isEqualTo(1);
+    assertThat(receive(m, Commit.create(key(self == 0 ? 1 : 0), CHAIN, 1, 1, b.hash()))).as("a finished height is deaf").isEmpty();
+    m.handle(new ConsensusEvent.ChainAdvanced(1, b.hash()));
     assertThat(m.height()).isEqualTo(2);
   }
 
@@ -320,5 +323,44 @@ class IpbftStateMachineTest {
     assertThat(m.start(0, Hash32.ZERO)).isEmpty();
     assertThat(m.handle(new ConsensusEvent.TransactionsPending()))
         .anyMatch(a -> a instanceof ConsensusAction.ScheduleTimeout t && t.height() == 1 && t.round() == 0);
+  }
+
+  /**
+   * Membership: a node outside the set of a height follows it without voting (its own vote would otherwise
+   * count towards a quorum it is not part of), and the height that the chain's membership change puts it in is
+   * voted with the new set, read only after the shell reported the block applied.
+   */
+  @Test
+  void aNodeOutsideTheSetFollowsWithoutVotingAndVotesFromTheHeightThatAddsIt() {
+    final Signer outsider = Ed25519Keys.generate(TestChain.seededRandom(5));
+    final ValidatorSet withOutsider = validators.with(new org.fhirledger.ledger.chain.Validator("new", outsider.publicKey(), "127.0.0.1", 1));
+    final boolean[] applied = {false};
+    final IpbftStateMachine m = new IpbftStateMachine(CHAIN, outsider, Ed25519Keys.verifier(),
+        h -> h >= 2 && applied[0] ? withOutsider : validators, (h, r, parent) -> Optional.empty(), b -> null, config);
+    m.start(0, Hash32.ZERO);
+    final int proposer = indexOfProposer(1, 0);
+    final Block b1 = block(1, 0, proposer, 1);
+    final List<ConsensusMessage> votes = new ArrayList<>(sent(receive(m, Proposal.create(key(proposer), CHAIN, 1, 0, b1, -1, List.of()))));
+    for (int i = 0; i < 4; i++) {
+      votes.addAll(sent(receive(m, Prepare.create(key(i), CHAIN, 1, 0, b1.hash()))));
+    }
+    List<ConsensusAction> last = List.of();
+    for (int i = 0; i < 3 && finalized(last).isEmpty(); i++) {
+      last = receive(m, Commit.create(key(i), CHAIN, 1, 0, b1.hash()));
+      votes.addAll(sent(last));
+    }
+    assertThat(votes).as("a non-member never votes").isEmpty();
+    final ConsensusAction.Finalize f = finalized(last).orElseThrow();
+    assertThat(f.certificate().seals()).noneMatch(seal -> seal.validator().equals(outsider.publicKey()));
+    assertThat(f.certificate().check(CHAIN, validators, Ed25519Keys.verifier())).isNull();
+
+    applied[0] = true; // the shell applied block 1, whose membership transaction adds the outsider from height 2
+    m.handle(new ConsensusEvent.ChainAdvanced(1, b1.hash()));
+    final int proposer2 = withOutsider.indexOf(withOutsider.proposer(2, 0));
+    final var tx = chain.write("Patient", "h2", 1, TestChain.json("Patient", "h2", 1), 2);
+    final Block b2 = new Block(new BlockHeader(CHAIN, 2, b1.hash(), 2, withOutsider.validators().get(proposer2).publicKey(), 0,
+        Block.transactionsRoot(List.of(tx)), Block.contentRoot(List.of())), List.of(tx), List.of());
+    assertThat(sent(receive(m, Proposal.create(key(proposer2), CHAIN, 2, 0, b2, -1, List.of()))))
+        .as("a member from height 2").singleElement().isInstanceOf(Prepare.class);
   }
 }

@@ -14,6 +14,8 @@ public final class RocksDbTamper {
   public static final String CERTIFICATES = RocksDbLedgerStore.CF_CERTIFICATES;
   public static final String CHUNKS = RocksDbLedgerStore.CF_CHUNKS;
   public static final String HEADS = RocksDbLedgerStore.CF_HEADS;
+  /** Validator history: {@link #heightKey} of the first height in force → ValidatorSet.encode(). */
+  public static final String VALIDATORS = RocksDbLedgerStore.CF_VALIDATORS;
 
   private RocksDbTamper() {}
 
