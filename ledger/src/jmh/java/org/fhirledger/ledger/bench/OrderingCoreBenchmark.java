@@ -184,6 +184,7 @@ public class OrderingCoreBenchmark {
   }
 
   private void perform(final int node, final List<ConsensusAction> actions) {
+    Block finalized = null;
     for (final ConsensusAction a : actions) {
       if (a instanceof ConsensusAction.Broadcast b) {
         final byte[] bytes = ConsensusCodec.encode(b.message());
@@ -195,8 +196,13 @@ public class OrderingCoreBenchmark {
       } else if (a instanceof ConsensusAction.Finalize f) {
         finalizedThisBlock++;
         lastHash = f.block().hash();
+        finalized = f.block();
       }
       // ScheduleTimeout: no timer fires at zero delay; PersistVotes: no disk here (see BlockAppendBenchmark).
+    }
+    if (finalized != null) {
+      // as the node shell does once the block is applied: the next height starts with the validators it leaves
+      perform(node, machines.get(node).handle(new ConsensusEvent.ChainAdvanced(finalized.height(), finalized.hash())));
     }
   }
 

@@ -253,6 +253,7 @@ final class SplitQuorumSimulator {
   }
 
   private void perform(final int node, final List<ConsensusAction> actions) {
+    boolean finalized = false;
     for (final ConsensusAction a : actions) {
       if (a instanceof ConsensusAction.PersistVotes v) {
         journals.put(node, v.journal());
@@ -266,10 +267,16 @@ final class SplitQuorumSimulator {
         schedule(node, t.delay().toMillis(), new ConsensusEvent.RoundTimeout(t.height(), t.round()));
       } else if (a instanceof ConsensusAction.Finalize f) {
         finalizeAt(node, f.block(), f.certificate());
+        finalized = true;
         schedule(node, 1, new ConsensusEvent.TransactionsPending());
       } else if (a instanceof ConsensusAction.CatchUp) {
         requestCatchUp(node);
       }
+    }
+    if (finalized) {
+      // as the node shell does: the state machine starts the next height once the block is applied
+      final int top = chains.get(node).size();
+      perform(node, machines.get(node).handle(new ConsensusEvent.ChainAdvanced(top, chains.get(node).get(top - 1).block().hash())));
     }
   }
 
