@@ -177,6 +177,29 @@ public final class KademliaProtocol {
     return out;
   }
 
+  /**
+   * The transport lost the peer (or could not queue a message to it): its outstanding requests fail now rather
+   * than at their time-out, so lookups and fetches move on to other contacts. It stays a member; when it is
+   * back, {@link #onMemberJoined} or its next message puts it in the table again.
+   */
+  public List<DhtAction> onPeerUnreachable(final long now, final PublicKey key) {
+    final List<DhtAction> out = new ArrayList<>();
+    final Contact gone = Contact.of(key);
+    final List<Pending> toGone = new ArrayList<>();
+    for (final Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+      final Pending p = it.next().getValue();
+      if (p.to().equals(gone)) {
+        it.remove();
+        toGone.add(p);
+      }
+    }
+    for (final Pending p : toGone) {
+      failed(now, p, false, out);
+    }
+    routing.failed(gone);
+    return out;
+  }
+
   /** Expires requests, refreshes idle buckets and, when due, republishes. */
   public List<DhtAction> onTick(final long now) {
     final List<DhtAction> out = new ArrayList<>();
