@@ -12,6 +12,16 @@ import java.util.function.Predicate;
 import org.fhirledger.ledger.crypto.PublicKey;
 import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.kademlia.Requests.BucketPing;
+import org.fhirledger.ledger.kademlia.Requests.FetchRequest;
+import org.fhirledger.ledger.kademlia.Requests.HaveProbe;
+import org.fhirledger.ledger.kademlia.Requests.Kind;
+import org.fhirledger.ledger.kademlia.Requests.LookupQuery;
+import org.fhirledger.ledger.kademlia.Requests.Operation;
+import org.fhirledger.ledger.kademlia.Requests.Pending;
+import org.fhirledger.ledger.kademlia.Requests.Purpose;
+import org.fhirledger.ledger.kademlia.Requests.ReplicaStore;
+import org.fhirledger.ledger.kademlia.Requests.StoreRequest;
 
 /**
  * One node's Kademlia: routing table, requests in flight, lookups, placements, and the chunk-serving side.
@@ -73,45 +83,6 @@ public final class KademliaProtocol {
     config = config.withReplication(replication);
   }
 
-  // ---- what the requests in flight and the operations are --------------------------------------------------
-
-  private sealed interface Purpose {}
-
-  private record BucketPing() implements Purpose {}
-
-  private record LookupQuery(long op) implements Purpose {}
-
-  private record StoreRequest(long op) implements Purpose {}
-
-  private record FetchRequest(long op, ContentId id) implements Purpose {}
-
-  private record ReplicaStore() implements Purpose {}
-
-  private record HaveProbe(List<ContentId> ids) implements Purpose {}
-
-  private record Pending(Contact to, long deadline, Purpose purpose) {}
-
-  private enum Kind { FIND_NODE, FIND_VALUE, STORE, REFRESH }
-
-  private static final class Operation {
-    final long op;
-    final Kind kind;
-    final ContentId id;
-    final Lookup lookup;
-    List<Contact> candidates = List.of();
-    int nextCandidate;
-    int outstanding;
-    final List<StorageReceipt> receipts = new ArrayList<>();
-    final List<Contact> refused = new ArrayList<>();
-
-    Operation(final long op, final Kind kind, final ContentId id, final Lookup lookup) {
-      this.op = op;
-      this.kind = kind;
-      this.id = id;
-      this.lookup = lookup;
-    }
-  }
-
   // ---- events ------------------------------------------------------------------------------------------------
 
   /** Joins: the known members go into the table, then a lookup of our own id fills the nearby buckets. */
@@ -144,14 +115,6 @@ public final class KademliaProtocol {
   public List<DhtAction> onMemberLeft(final long now, final PublicKey key) {
     final List<DhtAction> out = new ArrayList<>();
     final Contact gone = Contact.of(key);
-    final int r = config.replication();
-    final Map<ContentId, List<Contact>> before = new HashMap<>();
-    for (final ContentId id : chunks.ids()) {
-      final List<Contact> set = closestWithSelf(NodeId.ofContent(id), r, gone);
-      if (set.contains(gone)) {
-        before.put(id, set);
-      }
-    }
     routing.remove(key);
     final List<Pending> toGone = new ArrayList<>();
     for (final Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
@@ -164,16 +127,8 @@ public final class KademliaProtocol {
     for (final Pending p : toGone) {
       failed(now, p, true, out);
     }
-    final Map<Contact, List<ContentId>> probes = new LinkedHashMap<>();
-    for (final ContentId id : before.keySet()) {
-      final List<Contact> after = closestWithSelf(NodeId.ofContent(id), r, null);
-      if (!after.isEmpty() && after.get(0).equals(self)) {
-        for (int i = 1; i < after.size(); i++) {
-          probes.computeIfAbsent(after.get(i), c -> new ArrayList<>()).add(id);
-        }
-      }
-    }
-    probe(now, probes, out);
+    final ReplicaSets sets = new ReplicaSets(routing, self, config.replication());
+    probe(now, sets.repairProbes(chunks.ids(), gone), out);
     return out;
   }
 
@@ -304,7 +259,7 @@ public final class KademliaProtocol {
 
   /** The r members closest to the chunk by this node's view (self included): where it should live. */
   public List<Contact> holdersOf(final ContentId id) {
-    return closestWithSelf(NodeId.ofContent(id), config.replication(), null);
+    return new ReplicaSets(routing, self, config.replication()).closest(NodeId.ofContent(id), null);
   }
 
   // ---- internals ---------------------------------------------------------------------------------------------
@@ -553,17 +508,6 @@ public final class KademliaProtocol {
     }
   }
 
-  /** The r closest by this node's view, self included; {@code extra} counts as known too (a member leaving). */
-  private List<Contact> closestWithSelf(final NodeId target, final int r, final Contact extra) {
-    final List<Contact> set = routing.closest(target, r + 1);
-    set.add(self);
-    if (extra != null && !set.contains(extra)) {
-      set.add(extra);
-    }
-    set.sort(Contact.byDistanceTo(target));
-    return set.size() > r ? new ArrayList<>(set.subList(0, r)) : set;
-  }
-
   /**
    * Republish: for each chunk held whose r closest (by our view) include us, ask the members of that set closer
    * than us whether they hold it, and if we are the closest, ask all the others (HAVE, ids only); STORE goes
@@ -572,20 +516,7 @@ public final class KademliaProtocol {
    * holders that crashed, members that joined closer to the chunk. Costs about r^2/2 ids per chunk per round.
    */
   private void republish(final long now, final List<DhtAction> out) {
-    final Map<Contact, List<ContentId>> probes = new LinkedHashMap<>();
-    for (final ContentId id : chunks.ids()) {
-      final List<Contact> set = closestWithSelf(NodeId.ofContent(id), config.replication(), null);
-      final int rank = set.indexOf(self);
-      if (rank < 0) {
-        continue;
-      }
-      for (int i = 0; i < set.size(); i++) {
-        if (i < rank || rank == 0 && i > 0) {
-          probes.computeIfAbsent(set.get(i), c -> new ArrayList<>()).add(id);
-        }
-      }
-    }
-    probe(now, probes, out);
+    probe(now, new ReplicaSets(routing, self, config.replication()).republishProbes(chunks.ids()), out);
     stats.republishes++;
   }
 
