@@ -45,7 +45,8 @@ public class ParallelFetchBenchmark {
 
   @Setup(Level.Trial)
   public void network() throws Exception {
-    net = new TioDhtNetwork(4, 7, DhtConfig.forMembers(4).withTimeouts(5_000, 3_600_000, 3_600_000));
+    net = new TioDhtNetwork(4, 7, DhtConfig.forMembers(4).withTimeouts(5_000, 3_600_000, 3_600_000),
+        java.time.Duration.ofSeconds(5));
     for (int i = 0; i < 4; i++) {
       net.start(i);
     }
@@ -64,7 +65,32 @@ public class ParallelFetchBenchmark {
   @Benchmark
   @OperationsPerInvocation(100)
   public byte[] fetch100MiBFrom3Holders() throws Exception {
+    fetches++;
     return fetcher.fetchContent(dag.root()).get(120, TimeUnit.SECONDS);
+  }
+
+  private long fetches;
+  private long cpuAtStart;
+
+  /**
+   * CPU of the whole JVM (the 4 nodes and the fetcher) per 100 MiB fetched: unlike MiB/s it hardly depends on
+   * what else the shared machine runs, and 2 cores / this figure bounds the throughput on an idle machine.
+   */
+  @Setup(Level.Iteration)
+  public void cpuStart() {
+    fetches = 0;
+    cpuAtStart = processCpuNanos();
+  }
+
+  @TearDown(Level.Iteration)
+  public void cpuReport() {
+    final double cpuSeconds = (processCpuNanos() - cpuAtStart) / 1e9;
+    System.out.printf(" [cpu %.2f s per 100 MiB over %d fetches]", fetches == 0 ? 0 : cpuSeconds / fetches, fetches);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   @TearDown(Level.Trial)

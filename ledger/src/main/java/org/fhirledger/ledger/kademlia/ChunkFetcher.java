@@ -34,6 +34,12 @@ import org.fhirledger.ledger.dag.DagReader;
 public final class ChunkFetcher implements AutoCloseable {
   /** Candidates tried per chunk beyond r before the iterative lookup (views of the holders may differ a little). */
   static final int EXTRA_CANDIDATES = 2;
+  /**
+   * Times a chunk goes through all its candidates and the lookup before the fetch fails; between passes the
+   * fetcher waits 500 ms times the pass number, so connections lost for a moment (a restart, a GC pause that
+   * tripped the heartbeat) do not fail a read.
+   */
+  static final int PASSES = 3;
 
   private final DhtNode dht;
   private final int perHolder;
@@ -113,6 +119,8 @@ public final class ChunkFetcher implements AutoCloseable {
     final CompletableFuture<Map<ContentId, byte[]>> done = new CompletableFuture<>();
     final Map<ContentId, byte[]> result = new HashMap<>();
     final Map<ContentId, Deque<PublicKey>> candidates = new HashMap<>();
+    final Map<ContentId, List<PublicKey>> allCandidates = new HashMap<>();
+    final Map<ContentId, Integer> passes = new HashMap<>();
     final Deque<ContentId> waiting = new ArrayDeque<>();
     final Map<PublicKey, Integer> busy = new HashMap<>();
     final Set<ContentId> searching = new HashSet<>();
@@ -133,6 +141,7 @@ public final class ChunkFetcher implements AutoCloseable {
         contacts.stream().sorted(Contact.byDistanceTo(key)).limit(r + EXTRA_CANDIDATES)
             .forEach(c -> list.add(c.key()));
         candidates.put(id, list);
+        allCandidates.put(id, List.copyOf(list));
         waiting.add(id);
       }
     }
@@ -209,6 +218,17 @@ public final class ChunkFetcher implements AutoCloseable {
           if (error == null && answer instanceof DhtAction.ValueFound v && id.matches(v.data())) {
             result.put(id, v.data());
             fetched.increment();
+          } else if (passes.merge(id, 1, Integer::sum) < PASSES) {
+            searching.remove(id);
+            candidates.put(id, new ArrayDeque<>(allCandidates.get(id)));
+            final long delay = 500L * passes.get(id);
+            CompletableFuture.runAsync(() -> {
+              synchronized (this) {
+                waiting.add(id);
+              }
+              dispatch();
+            }, CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS, verifiers));
+            return;
           } else {
             done.completeExceptionally(error != null ? error : new DagException.MissingChunk(id));
             return;

@@ -41,8 +41,13 @@ public sealed interface DhtMessage {
 
   int type();
 
+  /** Bytes the encoding is likely to take, so a chunk-carrying message is written without regrowing. */
+  default int sizeHint() {
+    return 64;
+  }
+
   default byte[] encode() {
-    final ByteWriter out = new ByteWriter(64);
+    final ByteWriter out = new ByteWriter(sizeHint());
     out.u8(type()).u8(VERSION).i64(requestId());
     writeBody(out);
     return out.toByteArray();
@@ -113,6 +118,10 @@ public sealed interface DhtMessage {
 
   /** A chunk's bytes. Not trusted: the requester checks them against the id it asked for. */
   record Value(long requestId, ContentId id, byte[] data) implements DhtMessage {
+    public int sizeHint() {
+      return data.length + 96;
+    }
+
     public int type() {
       return TYPE_VALUE;
     }
@@ -125,6 +134,10 @@ public sealed interface DhtMessage {
 
   /** Please hold this chunk; the receiver checks the bytes against the id before storing. */
   record Store(long requestId, ContentId id, byte[] data) implements DhtMessage {
+    public int sizeHint() {
+      return data.length + 96;
+    }
+
     public int type() {
       return TYPE_STORE;
     }

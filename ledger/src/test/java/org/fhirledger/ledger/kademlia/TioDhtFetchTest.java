@@ -62,6 +62,15 @@ class TioDhtFetchTest {
         }
       }
 
+      // a member sending malformed DHT payloads is dropped message by message, counted, and nothing else breaks
+      final Member target = net.members.get(1);
+      final long droppedBefore = target.dht.droppedMessages();
+      origin.transport.send(target.signer.publicKey(), new byte[] {DhtMessage.TYPE_PING, 9, 1});
+      origin.transport.send(target.signer.publicKey(), new byte[] {DhtMessage.TYPE_NODES, 1, 0, 0, 0, 0, 0, 0, 0, 1,
+          0x7f, 0, 0, 0});
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> target.dht.droppedMessages() == droppedBefore + 2);
+
       net.start(reader);
       net.awaitMesh();
       final Member readerNode = net.members.get(reader);

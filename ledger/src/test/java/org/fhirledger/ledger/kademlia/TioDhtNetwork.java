@@ -46,9 +46,16 @@ final class TioDhtNetwork implements MemberDirectory, AutoCloseable {
   final List<Member> members = new ArrayList<>();
   private final List<Validator> validators = new CopyOnWriteArrayList<>();
   private final DhtConfig config;
+  private final Duration heartbeat;
 
   TioDhtNetwork(final int n, final long seed, final DhtConfig config) {
+    this(n, seed, config, Duration.ofMillis(500));
+  }
+
+  /** A peer silent for 3 heartbeats is dropped: bulk transfers on a loaded machine want longer ones. */
+  TioDhtNetwork(final int n, final long seed, final DhtConfig config, final Duration heartbeat) {
     this.config = config;
+    this.heartbeat = heartbeat;
     final SecureRandom random = DhtSimulation.seeded(seed);
     for (int i = 0; i < n; i++) {
       final Signer s = Ed25519Keys.generate(random);
@@ -65,7 +72,7 @@ final class TioDhtNetwork implements MemberDirectory, AutoCloseable {
   void start(final int i) throws IOException {
     final Member m = members.get(i);
     final TransportConfig tc = TransportConfig.of(HOST, 0, "dht-test", Hash32.sha256("genesis".getBytes()))
-        .withHeartbeat(Duration.ofMillis(500))
+        .withHeartbeat(heartbeat)
         .withReconnect(Duration.ofMillis(50), Duration.ofMillis(500));
     m.transport = new TioPeerTransport(tc, m.signer, Ed25519Keys.verifier(), this);
     m.dht = new DhtNode(m.signer, config, m.chunks, this, m.transport);
