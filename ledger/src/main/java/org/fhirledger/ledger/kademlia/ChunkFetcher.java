@@ -28,8 +28,8 @@ import org.fhirledger.ledger.dag.DagReader;
  * parallel from several holders (the chunk's XOR-closest members, least busy first, at most
  * {@code perHolder} requests in flight to one), checks every chunk against its id on its own threads (never on
  * the DHT's event thread), and on a wrong chunk, a holder without it or a dead holder asks the next candidate;
- * when every candidate failed, an iterative FIND_VALUE searches the whole network. The result is verified once
- * more, as a whole, by {@link DagReader}.
+ * when every candidate failed, an iterative FIND_VALUE searches the whole network, and after that up to
+ * {@link #PASSES} passes. The content is put together with every size checked against its parent.
  */
 public final class ChunkFetcher implements AutoCloseable {
   /** Candidates tried per chunk beyond r before the iterative lookup (views of the holders may differ a little). */
@@ -76,8 +76,64 @@ public final class ChunkFetcher implements AutoCloseable {
   /** The whole content under {@code root}, byte-identical to what was stored, or a DagException. */
   public CompletableFuture<byte[]> fetchContent(final ContentId root) {
     final Map<ContentId, byte[]> got = new java.util.concurrent.ConcurrentHashMap<>();
-    return fetchLevel(List.of(root), got)
-        .thenApply(ignored -> DagReader.read(root, id -> Optional.ofNullable(got.get(id))));
+    return fetchLevel(List.of(root), got).thenApply(ignored -> assemble(root, got));
+  }
+
+  /**
+   * Every chunk in {@code got} was checked against its id when it arrived, so the content is put together
+   * without hashing it again (what {@link DagReader#read} would do): one array of the root's size, each leaf
+   * copied into place, every size checked against what its parent declares.
+   */
+  private static byte[] assemble(final ContentId root, final Map<ContentId, byte[]> got) {
+    if (root.codec() == ContentId.CODEC_RAW) {
+      return got.get(root);
+    }
+    final DagNode node = decode(root, got.get(root));
+    if (node.size() > Integer.MAX_VALUE - 64) {
+      throw new DagException(root, "content of " + node.size() + " bytes does not fit in memory; stream it");
+    }
+    final byte[] out = new byte[(int) node.size()];
+    final int end = fill(root, node, got, out, 0, 1);
+    if (end != out.length) {
+      throw new DagException.CorruptChunk(root, "children hold " + end + " bytes, node says " + out.length);
+    }
+    return out;
+  }
+
+  private static int fill(final ContentId id, final DagNode node, final Map<ContentId, byte[]> got, final byte[] out,
+      final int offset, final int depth) {
+    if (depth > DagReader.MAX_DEPTH) {
+      throw new DagException.CorruptChunk(id, "DAG deeper than " + DagReader.MAX_DEPTH);
+    }
+    int at = offset;
+    for (final DagLink link : node.links()) {
+      final byte[] bytes = got.get(link.id());
+      if (link.id().codec() == ContentId.CODEC_RAW) {
+        if (bytes.length != link.size() || at + bytes.length > out.length) {
+          throw new DagException.CorruptChunk(link.id(), "holds " + bytes.length + " bytes, its parent says " + link.size());
+        }
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        at += bytes.length;
+      } else {
+        final DagNode child = decode(link.id(), bytes);
+        if (child.size() != link.size()) {
+          throw new DagException.CorruptChunk(link.id(), "holds " + child.size() + " bytes, its parent says " + link.size());
+        }
+        at = fill(link.id(), child, got, out, at, depth + 1);
+      }
+    }
+    return at;
+  }
+
+  private static DagNode decode(final ContentId id, final byte[] bytes) {
+    if (id.codec() != ContentId.CODEC_DAG_NODE) {
+      throw new DagException.CorruptChunk(id, "unknown codec 0x" + Integer.toHexString(id.codec()));
+    }
+    try {
+      return DagNode.decode(bytes);
+    } catch (final DecodingException e) {
+      throw new DagException.CorruptChunk(id, e.getMessage());
+    }
   }
 
   /** Fetches a level, then the children of its interior nodes as the next level, until only leaves came. */
@@ -88,16 +144,13 @@ public final class ChunkFetcher implements AutoCloseable {
     return fetchChunks(level).thenCompose(chunks -> {
       got.putAll(chunks);
       final List<ContentId> next = new ArrayList<>();
+      final Set<ContentId> seen = new HashSet<>();
       for (final ContentId id : level) {
-        if (id.codec() == ContentId.CODEC_DAG_NODE) {
-          try {
-            for (final DagLink l : DagNode.decode(chunks.get(id)).links()) {
-              if (!got.containsKey(l.id()) && !next.contains(l.id())) {
-                next.add(l.id());
-              }
+        if (id.codec() != ContentId.CODEC_RAW) {
+          for (final DagLink l : decode(id, chunks.get(id)).links()) {
+            if (!got.containsKey(l.id()) && seen.add(l.id())) {
+              next.add(l.id());
             }
-          } catch (final DecodingException e) {
-            throw new DagException.CorruptChunk(id, e.getMessage());
           }
         }
       }
