@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The DHT over real t-io sockets on 127.0.0.1: a multi-MiB payload's chunks placed on the r = 2f+1 XOR-closest
+ * The DHT over real t-io sockets on 127.0.0.1 (4, 8 and 16 members): a multi-MiB payload's chunks placed on the r = 2f+1 XOR-closest
  * members, then read byte-identical at a member that holds none of them (it was offline during the placement):
  * with every holder honest, with one holder serving forged bytes, with one holder silent, and after one is killed.
  */
@@ -25,7 +25,7 @@ class TioDhtFetchTest {
   private static final int PAYLOAD_BYTES = 6 * 1024 * 1024;
 
   @ParameterizedTest(name = "{0} nodes")
-  @ValueSource(ints = {4, 8})
+  @ValueSource(ints = {4, 8, 16})
   void aPayloadPlacedOnTheRClosestIsReadByteIdenticalAtANodeHoldingNoneAlsoAfterAHolderDies(final int n)
       throws Exception {
     final DhtConfig config = DhtConfig.forMembers(n).withTimeouts(2_000, 3_600_000, 3_600_000);
