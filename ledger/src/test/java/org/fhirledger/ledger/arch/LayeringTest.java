@@ -30,6 +30,15 @@ class LayeringTest {
   }
 
   @Test
+  void kademliaCoreImportsNoTransportStorageOrFramework() {
+    noClasses().that().resideInAPackage("org.fhirledger.ledger.kademlia..")
+        .and().doNotHaveSimpleName("DhtNode")
+        .should().dependOnClassesThat().resideInAnyPackage("org.tio..", "org.rocksdb..", "org.springframework..",
+            "org.fhirledger.ledger.p2p..", "org.fhirledger.ledger.store..", "org.fhirledger.ledger.node..")
+        .check(LEDGER);
+  }
+
+  @Test
   void onlyTheTioAdaptorTouchesTio() {
     noClasses().that().resideOutsideOfPackage("org.fhirledger.ledger.p2p.tio..")
         .should().dependOnClassesThat().resideInAPackage("org.tio..")
