@@ -46,6 +46,19 @@ final class IndexedSearchFixture {
     index.applyBlock(height, String.format("%064x", height), new ArrayList<>(content.keySet()), v -> EXTRACTOR.extract(content.get(v)));
   }
 
+  /** Applies one block deleting the resource. */
+  void deleteBlock(final String type, final String id) {
+    height++;
+    final long v = versions.merge(type + "/" + id, 1L, Long::sum);
+    index.applyBlock(height, String.format("%064x", height),
+        List.of(new IndexedVersion(type, id, v, true, T0.plusSeconds(height * 60), null, height, "ab".repeat(32), "cd".repeat(32))),
+        x -> List.of());
+  }
+
+  long height() {
+    return height;
+  }
+
   static Map<String, String[]> query(final String qs) {
     final Map<String, List<String>> m = new LinkedHashMap<>();
     for (final String pair : qs.split("&")) {
@@ -64,7 +77,12 @@ final class IndexedSearchFixture {
   /** The ids a search finds (sorted by id unless the query sorts), checked against its count. */
   List<String> ids(final String type, final String qs) {
     final String sorted = qs.contains("_sort=") ? qs : qs + (qs.isEmpty() ? "" : "&") + "_sort=_id";
-    final SearchQuery q = PARSER.parse(type, query(sorted), false, index.indexedHeight()).query();
+    return idsAt(type, sorted, index.indexedHeight());
+  }
+
+  /** The ids a search finds as of height {@code at}, in the query's own order, checked against its count. */
+  List<String> idsAt(final String type, final String qs, final long at) {
+    final SearchQuery q = PARSER.parse(type, query(qs), false, at).query();
     final List<String> ids = index.search(q, 0, 1000).stream().map(IndexedVersion::resourceId).toList();
     assertThat(index.count(q)).as("count of " + qs).isEqualTo(ids.size());
     return ids;

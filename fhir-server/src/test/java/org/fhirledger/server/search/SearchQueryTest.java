@@ -4,21 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.fhirledger.server.config.FhirContexts;
 import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.index.IndexedVersion;
 import org.fhirledger.server.index.SearchIndex;
-import org.fhirledger.server.index.SearchQuery;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -40,16 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * and blocks applied as the node applies them.
  */
 class SearchQueryTest {
-  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static final SearchParamExtractor EXTRACTOR = new SearchParamExtractor(FhirContexts.r4());
-  private static final SearchRequestParser PARSER = new SearchRequestParser(FhirContexts.r4());
+  private static final SearchRequestParser PARSER = IndexedSearchFixture.PARSER;
 
   @TempDir static Path pgDir;
   private static EmbeddedPostgresServer server;
 
   private SearchIndex index;
-  private final Map<String, Long> versions = new HashMap<>();
+  private IndexedSearchFixture fixture;
   private long height;
 
   @BeforeAll
@@ -66,44 +56,23 @@ class SearchQueryTest {
   void freshDatabase() {
     index = new SearchIndex(server.dataSourceFor("q_" + DATABASES.incrementAndGet()));
     index.migrate();
+    fixture = new IndexedSearchFixture(index);
     height = 0;
-    versions.clear();
   }
 
   /** Applies one block writing these resources (new versions of those that exist). */
   private void block(final Resource... resources) {
-    height++;
-    final Map<IndexedVersion, Resource> content = new LinkedHashMap<>();
-    for (final Resource r : resources) {
-      final String key = r.fhirType() + "/" + r.getIdElement().getIdPart();
-      final long v = versions.merge(key, 1L, Long::sum);
-      content.put(new IndexedVersion(r.fhirType(), r.getIdElement().getIdPart(), v, false, T0.plusSeconds(height * 60),
-          "bafy" + key + v, height, "ab".repeat(32), "cd".repeat(32)), r);
-    }
-    index.applyBlock(height, String.format("%064x", height), new ArrayList<>(content.keySet()), v -> EXTRACTOR.extract(content.get(v)));
+    fixture.block(resources);
+    height = fixture.height();
   }
 
   private void deleteBlock(final String type, final String id) {
-    height++;
-    final long v = versions.merge(type + "/" + id, 1L, Long::sum);
-    index.applyBlock(height, String.format("%064x", height),
-        List.of(new IndexedVersion(type, id, v, true, T0.plusSeconds(height * 60), null, height, "ab".repeat(32), "cd".repeat(32))),
-        x -> List.of());
+    fixture.deleteBlock(type, id);
+    height = fixture.height();
   }
 
   private static Map<String, String[]> query(final String qs) {
-    final Map<String, List<String>> m = new LinkedHashMap<>();
-    for (final String pair : qs.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      final int eq = pair.indexOf('=');
-      m.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), k -> new ArrayList<>())
-          .add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    final Map<String, String[]> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(k, v.toArray(String[]::new)));
-    return out;
+    return IndexedSearchFixture.query(qs);
   }
 
   private List<String> ids(final String type, final String qs) {
@@ -111,10 +80,7 @@ class SearchQueryTest {
   }
 
   private List<String> idsAt(final String type, final String qs, final long at) {
-    final SearchQuery q = PARSER.parse(type, query(qs), false, at).query();
-    final List<String> ids = index.search(q, 0, 1000).stream().map(IndexedVersion::resourceId).toList();
-    assertThat(index.count(q)).as("count of " + qs).isEqualTo(ids.size());
-    return ids;
+    return fixture.idsAt(type, qs, at);
   }
 
   private static Patient patient(final String id, final String family, final String given, final String birth) {
