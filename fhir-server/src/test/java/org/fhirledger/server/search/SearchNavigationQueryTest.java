@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.fhirledger.server.config.FhirContexts;
-import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.index.IndexedVersion;
 import org.fhirledger.server.index.ResourceKey;
-import org.fhirledger.server.index.SearchIndex;
 import org.fhirledger.server.index.SearchQuery;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -22,69 +17,15 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Chains, reverse chains, includes, sorting on parameters, estimated totals and compartments against a real
  * PostgreSQL index, with resources indexed through the real extractor and blocks applied as the node applies them;
  * every query is also checked as of an older height.
  */
-class SearchNavigationQueryTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static final SearchRequestParser PARSER = IndexedSearchFixture.PARSER;
+class SearchNavigationQueryTest extends IndexedSearchTestBase {
   private static final String LOINC = "http://loinc.org";
-
-  @TempDir static Path pgDir;
-  private static EmbeddedPostgresServer server;
-
-  private SearchIndex index;
-  private IndexedSearchFixture fixture;
-  private long height;
-
-  @BeforeAll
-  static void startServer() {
-    server = EmbeddedPostgresServer.start(pgDir.resolve("pg"));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void freshDatabase() {
-    index = new SearchIndex(server.dataSourceFor("n_" + DATABASES.incrementAndGet()));
-    index.migrate();
-    fixture = new IndexedSearchFixture(index);
-    height = 0;
-  }
-
-  private void block(final Resource... resources) {
-    fixture.block(resources);
-    height = fixture.height();
-  }
-
-  private void deleteBlock(final String type, final String id) {
-    fixture.deleteBlock(type, id);
-    height = fixture.height();
-  }
-
-  private static Map<String, String[]> query(final String qs) {
-    return IndexedSearchFixture.query(qs);
-  }
-
-  private List<String> ids(final String type, final String qs) {
-    return idsAt(type, qs, index.indexedHeight());
-  }
-
-  private List<String> idsAt(final String type, final String qs, final long at) {
-    return fixture.idsAt(type, qs, at);
-  }
 
   /** What the page's includes add, as type/id. */
   private List<String> included(final String type, final String qs, final long at) {

@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.index.IndexedVersion;
-import org.fhirledger.server.index.SearchIndex;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -20,68 +14,13 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every supported query form against a real PostgreSQL index, with resources indexed through the real extractor
  * and blocks applied as the node applies them.
  */
-class SearchQueryTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static final SearchRequestParser PARSER = IndexedSearchFixture.PARSER;
-
-  @TempDir static Path pgDir;
-  private static EmbeddedPostgresServer server;
-
-  private SearchIndex index;
-  private IndexedSearchFixture fixture;
-  private long height;
-
-  @BeforeAll
-  static void startServer() {
-    server = EmbeddedPostgresServer.start(pgDir.resolve("pg"));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void freshDatabase() {
-    index = new SearchIndex(server.dataSourceFor("q_" + DATABASES.incrementAndGet()));
-    index.migrate();
-    fixture = new IndexedSearchFixture(index);
-    height = 0;
-  }
-
-  /** Applies one block writing these resources (new versions of those that exist). */
-  private void block(final Resource... resources) {
-    fixture.block(resources);
-    height = fixture.height();
-  }
-
-  private void deleteBlock(final String type, final String id) {
-    fixture.deleteBlock(type, id);
-    height = fixture.height();
-  }
-
-  private static Map<String, String[]> query(final String qs) {
-    return IndexedSearchFixture.query(qs);
-  }
-
-  private List<String> ids(final String type, final String qs) {
-    return idsAt(type, qs, index.indexedHeight());
-  }
-
-  private List<String> idsAt(final String type, final String qs, final long at) {
-    return fixture.idsAt(type, qs, at);
-  }
+class SearchQueryTest extends IndexedSearchTestBase {
 
   private static Patient patient(final String id, final String family, final String given, final String birth) {
     final Patient p = new Patient();
