@@ -139,11 +139,20 @@ public final class LedgerWriter {
   }
 
   private TransactionOutcome await(final CompletableFuture<TransactionOutcome> pending, final String what) {
+    return awaitFinal(pending, writeTimeoutMillis, "The ledger did not commit the write to " + what + " within "
+        + writeTimeoutMillis + " ms; it may still commit. Read the resource before retrying.", "the write");
+  }
+
+  /**
+   * Waits for a submitted transaction's outcome; every way of not getting one is a 503 (a timeout says
+   * {@code timeoutMessage}: the transaction may still commit), so no caller maps these errors on its own.
+   */
+  public static TransactionOutcome awaitFinal(final CompletableFuture<TransactionOutcome> pending, final long timeoutMillis,
+      final String timeoutMessage, final String what) {
     try {
-      return pending.get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
+      return pending.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (final TimeoutException e) {
-      throw new ServiceUnavailableException("The ledger did not commit the write to " + what + " within "
-          + writeTimeoutMillis + " ms; it may still commit. Read the resource before retrying.");
+      throw new ServiceUnavailableException(timeoutMessage);
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException("Interrupted while waiting for the ledger");
@@ -151,9 +160,10 @@ public final class LedgerWriter {
       if (e.getCause() instanceof NodeBusyException busy) {
         throw new ServiceUnavailableException(busy.getMessage());
       }
-      throw new ServiceUnavailableException("The ledger failed the write: " + e.getCause());
+      throw new ServiceUnavailableException("The ledger failed " + what + ": " + e.getCause());
     }
   }
+
 
   private LedgerStore store() {
     return ledger.store();

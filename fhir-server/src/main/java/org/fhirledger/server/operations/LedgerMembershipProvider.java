@@ -7,18 +7,14 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.security.SecureRandom;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.fhirledger.ledger.chain.MembershipChange;
 import org.fhirledger.ledger.chain.Transaction;
 import org.fhirledger.ledger.chain.Validator;
 import org.fhirledger.ledger.crypto.KeyFiles;
 import org.fhirledger.ledger.crypto.PublicKey;
 import org.fhirledger.ledger.node.LedgerNode;
-import org.fhirledger.ledger.node.NodeBusyException;
 import org.fhirledger.ledger.store.TransactionOutcome;
-import org.fhirledger.server.dao.ServiceUnavailableException;
+import org.fhirledger.server.dao.LedgerWriter;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
@@ -110,21 +106,11 @@ public final class LedgerMembershipProvider {
   }
 
   private TransactionOutcome await(final Transaction tx, final MembershipChange change) {
-    try {
-      return ledger.submit(tx, java.util.List.of(change.chunk())).get(timeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (final TimeoutException e) {
-      throw new ServiceUnavailableException("The membership change " + tx.hash().toShortHex() + " was not final within "
-          + timeoutMillis + " ms; it may still commit: check $ledger-status before retrying");
-    } catch (final InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("Interrupted while waiting for the ledger");
-    } catch (final ExecutionException e) {
-      if (e.getCause() instanceof NodeBusyException busy) {
-        throw new ServiceUnavailableException(busy.getMessage());
-      }
-      throw new ServiceUnavailableException("The ledger failed the membership change: " + e.getCause());
-    }
+    return LedgerWriter.awaitFinal(ledger.submit(tx, java.util.List.of(change.chunk())), timeoutMillis,
+        "The membership change " + tx.hash().toShortHex() + " was not final within " + timeoutMillis
+            + " ms; it may still commit: check $ledger-status before retrying", "the membership change");
   }
+
 
   private static OperationOutcome outcome(final OperationOutcome.IssueType type, final String diagnostics) {
     final OperationOutcome oo = new OperationOutcome();
