@@ -18,7 +18,9 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.OperationDefinition;
+import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +85,15 @@ class ConformanceResourcesTest {
     assertThat(verify.getInstance()).isTrue();
     assertThat(verify.getParameter()).extracting(p -> p.getName())
         .contains("contentId", "transaction", "inclusionPath", "blockHeader", "commitCertificate");
+  }
+
+  @Test
+  void searchParametersAreActiveWithAnExpressionOnTheirBase() throws IOException {
+    for (final String file : new String[] {"SearchParameter-patient-birthplace.json", "SearchParameter-observation-interpretation.json"}) {
+      final SearchParameter sp = read(file, SearchParameter.class);
+      assertThat(sp.getStatus()).as(file).isEqualTo(Enumerations.PublicationStatus.ACTIVE);
+      assertThat(sp.getUrl()).as(file).startsWith("http://fhirledger.org/fhir/SearchParameter/").endsWith(sp.getIdElement().getIdPart());
+      assertThat(sp.getBase()).as(file).singleElement().satisfies(b -> assertThat(sp.getExpression()).startsWith(b.getValue() + "."));
+    }
   }
 }

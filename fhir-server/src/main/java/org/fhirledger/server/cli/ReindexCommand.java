@@ -12,7 +12,6 @@ import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.index.IndexDataSources;
 import org.fhirledger.server.index.SearchIndex;
 import org.fhirledger.server.node.IndexRebuild;
-import org.fhirledger.server.search.SearchParamExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,7 +60,7 @@ final class ReindexCommand implements Callable<Integer> {
       final DataSource dataSource = embedded != null ? embedded.dataSourceFor("fhirledger") : (DataSource) pool;
       final SearchIndex index = new SearchIndex(dataSource);
       index.migrate();
-      final IndexRebuild.Result result = IndexRebuild.rebuild(index, store, new SearchParamExtractor(FhirContexts.r4()));
+      final IndexRebuild.Result result = IndexRebuild.rebuild(index, store, FhirContexts.r4());
       index.log("INFO", "index.rebuilt", "height=" + result.height());
       out.printf("reindexed heights 1..%d of %s (%d tables emptied first) in %.1f s%n", result.height(), chain,
           result.tablesReset().size(), (System.nanoTime() - started) / 1e9);

@@ -55,7 +55,7 @@ public class FhirNodeApplication {
 
   @Bean
   public TypeSearchService typeSearchService(final HospitalNode node, final LedgerResourceDao dao) {
-    return new TypeSearchService(node.index(), node.ledger(), dao);
+    return new TypeSearchService(node.index(), node.ledger(), dao, node.searchParams()::registry);
   }
 
   @Bean
@@ -74,13 +74,13 @@ public class FhirNodeApplication {
     interceptors.add(new RequestSizeInterceptor(properties.maxResourceBytes()));
     interceptors.add(new HistoryBundleInterceptor());
     interceptors.add(new CapabilityStatementCustomizer(properties.updateAsCreate(), properties.conditionalDeleteMultiple(),
-        properties.referentialIntegrity(), softwareVersion()));
+        properties.referentialIntegrity(), softwareVersion(), node.searchParams()::registry));
     if (properties.validateWrites()) {
       interceptors.add(new ValidateWritesInterceptor(validation));
     }
     final FhirLedgerServlet servlet = new FhirLedgerServlet(
         FhirContexts.serverR4(), services,
-        List.of(new LedgerStatusProvider(node.ledger(), properties.name()),
+        List.of(new LedgerStatusProvider(node.ledger(), properties.name(), node.searchParams()::reindexJobs),
             new LedgerMembershipProvider(node.ledger(), properties.writeTimeoutMillis()), new SystemHistoryProvider(history),
             new SystemProvider(new BundleProcessor(dao)),
             new PatientEverythingProvider(new EverythingService(node.index(), node.ledger(), dao))),

@@ -78,6 +78,11 @@ public final class SearchIndex {
     LOG.info("search index schema migrated applied={} version={}", result.migrationsExecuted, result.targetSchemaVersion);
   }
 
+  /** The background reindex jobs of custom search parameters. */
+  public ReindexJobs reindexJobs() {
+    return new ReindexJobs(dataSource);
+  }
+
   /** The version-history queries of this index (history interactions). */
   public HistoryIndex historyIndex() {
     return new HistoryIndex(dataSource);

@@ -14,7 +14,7 @@ import java.util.Map;
  * still see them.
  */
 final class SearchParamWriter {
-  private static final List<String> TABLES = List.of("spidx_token", "spidx_string", "spidx_date", "spidx_reference", "spidx_uri",
+  static final List<String> TABLES = List.of("spidx_token", "spidx_string", "spidx_date", "spidx_reference", "spidx_uri",
       "spidx_number", "spidx_quantity", "spidx_composite");
   private static final String COMMON = "res_type, res_id, sp_name, valid_from";
 
@@ -38,6 +38,15 @@ final class SearchParamWriter {
         ps.executeBatch();
       }
     }
+    insertRows(c, height, heads);
+  }
+
+  /**
+   * Inserts the parameter rows of {@code heads}, valid from {@code height}, without closing any: also used by the
+   * reindex of a custom parameter, which closes only that parameter's rows.
+   */
+  static void insertRows(final Connection c, final long height, final Map<IndexedVersion, List<IndexedParam>> heads)
+      throws SQLException {
     try (PreparedStatement token = c.prepareStatement("INSERT INTO spidx_token (" + COMMON + ", sp_system, sp_value) VALUES (?, ?, ?, ?, ?, ?)");
         PreparedStatement string =
             c.prepareStatement("INSERT INTO spidx_string (" + COMMON + ", value_normalized, value_exact) VALUES (?, ?, ?, ?, ?, ?)");

@@ -43,6 +43,13 @@ public record SearchQuery(String type, List<Criterion> criteria, List<SortKey> s
     TOKEN("spidx_token", "sp_value", "sp_value"),
     DATE("spidx_date", "value_low", "value_high"),
     URI("spidx_uri", "uri", "uri"),
+    /** A number's range {@code [low, high]}: ascending by its lowest value, descending by its highest. */
+    NUMBER("spidx_number", "value_low", "value_high"),
+    /**
+     * A quantity in canonical UCUM units where the server converts them (1.5 g/L and 150 mg/dL sort together); a
+     * quantity in other units sorts by its value as written.
+     */
+    QUANTITY("spidx_quantity", "canonical_low", "canonical_high"),
     REFERENCE("spidx_reference", "coalesce(target_type || '/' || target_id, target_url)", "coalesce(target_type || '/' || target_id, target_url)");
 
     private final String table;

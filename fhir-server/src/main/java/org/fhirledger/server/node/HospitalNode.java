@@ -27,7 +27,6 @@ import org.fhirledger.server.config.NodeProperties;
 import org.fhirledger.server.index.EmbeddedPostgresServer;
 import org.fhirledger.server.index.IndexDataSources;
 import org.fhirledger.server.index.SearchIndex;
-import org.fhirledger.server.search.SearchParamExtractor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +46,7 @@ public final class HospitalNode implements AutoCloseable {
   private final TioPeerTransport transport;
   private final LedgerNode ledger;
   private final IndexingBlockListener indexer;
+  private final NodeSearchParams searchParams;
 
   private HospitalNode(
       final NodeProperties properties,
@@ -57,8 +57,10 @@ public final class HospitalNode implements AutoCloseable {
       final SearchIndex index,
       final TioPeerTransport transport,
       final LedgerNode ledger,
-      final IndexingBlockListener indexer) {
+      final IndexingBlockListener indexer,
+      final NodeSearchParams searchParams) {
     this.indexer = indexer;
+    this.searchParams = searchParams;
     this.properties = properties;
     this.genesis = genesis;
     this.store = store;
@@ -101,14 +103,16 @@ public final class HospitalNode implements AutoCloseable {
       final ChainMemberDirectory members = new ChainMemberDirectory(store, genesis);
       final TioPeerTransport transport = track(opened,
           new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), members, properties.p2pTls()));
-      final IndexingBlockListener indexer = track(opened,
-          new IndexingBlockListener(index, store, new SearchParamExtractor(FhirContexts.r4()), properties.name()));
+      final NodeSearchParams searchParams = new NodeSearchParams(FhirContexts.r4(), index, store);
+      searchParams.reload();
+      final IndexingBlockListener indexer = track(opened, new IndexingBlockListener(index, store, searchParams, properties.name()));
       final LedgerNode ledger = track(opened,
           new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store,
               new ConnectionLoggingTransport(transport, index, members, properties.name()), nodeConfig(properties),
               List.of(indexer, applied -> recordMembers(index, applied)),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
       indexer.catchUp();
+      indexer.scheduleReindex();
       final java.util.Set<Validator> known = new java.util.LinkedHashSet<>(genesis.validators());
       store.validatorHistory().values().forEach(set -> known.addAll(set.validators()));
       for (final Validator v : known) {
@@ -116,7 +120,7 @@ public final class HospitalNode implements AutoCloseable {
       }
       ledger.start();
       index.log("INFO", "node-started", "height=" + store.height());
-      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger, indexer);
+      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger, indexer, searchParams);
     } catch (final IOException | RuntimeException e) {
       while (!opened.isEmpty()) {
         closeQuietly(opened.pop());
@@ -169,6 +173,11 @@ public final class HospitalNode implements AutoCloseable {
 
   public SearchIndex index() {
     return index;
+  }
+
+  /** The search parameters (base and custom) and their reindex jobs. */
+  public NodeSearchParams searchParams() {
+    return searchParams;
   }
 
   public Genesis genesis() {

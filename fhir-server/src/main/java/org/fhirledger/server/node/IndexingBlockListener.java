@@ -18,7 +18,6 @@ import org.fhirledger.server.index.IndexedVersion;
 import org.fhirledger.server.index.IndexedParam;
 import org.fhirledger.server.index.SearchIndex;
 import org.fhirledger.server.config.FhirContexts;
-import org.fhirledger.server.search.SearchParamExtractor;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -36,14 +35,15 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
 
   private final SearchIndex index;
   private final LedgerStore store;
-  private final SearchParamExtractor extractor;
+  private final NodeSearchParams searchParams;
   private final java.util.concurrent.ExecutorService worker;
   private final java.util.concurrent.atomic.AtomicBoolean wakeUpQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean reindexQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final SearchParamExtractor extractor, final String nodeName) {
+  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final NodeSearchParams searchParams, final String nodeName) {
     this.index = index;
     this.store = store;
-    this.extractor = extractor;
+    this.searchParams = searchParams;
     this.worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
       final Thread t = new Thread(r, "indexer-" + nodeName);
       t.setDaemon(true);
@@ -62,7 +62,37 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
           // the next block wakes the indexer again and it resumes from its watermark
           LOG.error("indexing failed; will retry at the next block indexedHeight={}", index.indexedHeight(), e);
         }
+        scheduleReindex();
       });
+    }
+  }
+
+  /**
+   * Queues one reindex batch of a custom search parameter behind whatever the indexer has queued, and the next one
+   * after it: blocks woken meanwhile run between two batches, so a long reindex never holds the live index back by
+   * more than one batch.
+   */
+  void scheduleReindex() {
+    if (worker.isShutdown() || !searchParams.reindexPending() || !reindexQueued.compareAndSet(false, true)) {
+      return;
+    }
+    worker.execute(() -> {
+      reindexQueued.set(false);
+      try {
+        if (searchParams.reindexStep()) {
+          scheduleReindex();
+        }
+      } catch (final RuntimeException e) {
+        // the batch rolled back; the next block schedules it again
+        LOG.error("reindex batch failed; will retry at the next block", e);
+      }
+    });
+  }
+
+  /** Runs every pending reindex job to its end on the calling thread (a rebuild of a stopped node). */
+  void reindexAll() {
+    while (searchParams.reindexStep()) {
+      LOG.debug("reindex batch done");
     }
   }
 
@@ -81,9 +111,13 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
 
   /** The search parameter values of a live version, from its content in the ledger store. */
   private List<IndexedParam> paramsOf(final IndexedVersion v) {
-    final byte[] json = DagReader.read(ContentId.parse(v.contentId()), store::chunk);
-    final Resource resource = (Resource) FhirContexts.r4().newJsonParser().parseResource(new String(json, StandardCharsets.UTF_8));
-    return extractor.extract(resource);
+    return searchParams.extractor().extract(parse(store, v.contentId()));
+  }
+
+  /** The resource whose canonical JSON has this content id in the ledger store. */
+  static Resource parse(final LedgerStore store, final String contentId) {
+    final byte[] json = DagReader.read(ContentId.parse(contentId), store::chunk);
+    return (Resource) FhirContexts.r4().newJsonParser().parseResource(new String(json, StandardCharsets.UTF_8));
   }
 
   /** Replays blocks that are in the store but not yet in the index (e.g. after a crash between the two). */
@@ -94,7 +128,9 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
       for (final Transaction tx : block.transactions()) {
         outcomes.add(store.outcome(tx.hash()).orElseThrow());
       }
-      index.applyBlock(h, block.hash().toHex(), toIndexed(BlockExecutor.versionsOf(block, outcomes)), this::paramsOf);
+      final List<IndexedVersion> versions = toIndexed(BlockExecutor.versionsOf(block, outcomes));
+      index.applyBlock(h, block.hash().toHex(), versions, this::paramsOf);
+      searchParams.afterBlock(versions);
     }
   }
 

@@ -11,6 +11,9 @@ import org.fhirledger.ledger.consensus.messages.Proposal;
 import org.fhirledger.ledger.consensus.statemachine.Evidence;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeStatus;
+import java.util.function.Supplier;
+import org.fhirledger.server.index.ReindexJobs;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
@@ -26,10 +29,17 @@ public final class LedgerStatusProvider {
   static final int MAX_EVIDENCE_SHOWN = 100;
   private final LedgerNode ledger;
   private final String nodeName;
+  private final Supplier<List<ReindexJobs.Job>> reindexJobs;
 
   public LedgerStatusProvider(final LedgerNode ledger, final String nodeName) {
+    this(ledger, nodeName, List::of);
+  }
+
+  /** With the node's custom search parameter reindex jobs, one {@code reindex} parameter each. */
+  public LedgerStatusProvider(final LedgerNode ledger, final String nodeName, final Supplier<List<ReindexJobs.Job>> reindexJobs) {
     this.ledger = ledger;
     this.nodeName = nodeName;
+    this.reindexJobs = reindexJobs;
   }
 
   @Operation(name = "$ledger-status", idempotent = true)
@@ -52,6 +62,9 @@ public final class LedgerStatusProvider {
     p.addParameter().setName("pendingTransactions").setValue(new IntegerType(s.pendingTransactions()));
     p.addParameter().setName("evidence").setValue(new IntegerType(s.evidence()));
     p.addParameter().setName("droppedMessages").setValue(new IntegerType(Math.toIntExact(Math.min(Integer.MAX_VALUE, s.droppedMessages()))));
+    for (final ReindexJobs.Job job : reindexJobs.get()) {
+      addReindex(p, job);
+    }
     final List<Evidence> evidence = ledger.evidence();
     for (final Evidence e : evidence.subList(Math.max(0, evidence.size() - MAX_EVIDENCE_SHOWN), evidence.size())) {
       addEvidence(p, e);
@@ -66,6 +79,26 @@ public final class LedgerStatusProvider {
       member.addPart().setName("name").setValue(new StringType(v.name()));
       member.addPart().setName("publicKey").setValue(new StringType(v.publicKey().toHex()));
       member.addPart().setName("endpoint").setValue(new StringType(v.host() + ":" + v.p2pPort()));
+    }
+  }
+
+  /**
+   * One custom search parameter's reindex on this node: {@code state} running or done, the {@code parameter} code,
+   * its {@code url} and {@code base} types, {@code resourcesDone} of {@code resourcesTotal} (the total counted when it
+   * started; resources written again meanwhile got the parameter from the live indexer and leave the count), the
+   * activation {@code height} (the block that wrote the SearchParameter), and once done the {@code doneHeight}.
+   */
+  static void addReindex(final Parameters p, final ReindexJobs.Job job) {
+    final ParametersParameterComponent item = p.addParameter().setName("reindex");
+    item.addPart().setName("state").setValue(new CodeType(job.state()));
+    item.addPart().setName("parameter").setValue(new StringType(job.code()));
+    item.addPart().setName("url").setValue(new StringType(job.url()));
+    item.addPart().setName("base").setValue(new StringType(String.join(",", job.bases())));
+    item.addPart().setName("resourcesDone").setValue(new IntegerType(Math.toIntExact(Math.min(Integer.MAX_VALUE, job.resourcesDone()))));
+    item.addPart().setName("resourcesTotal").setValue(new IntegerType(Math.toIntExact(Math.min(Integer.MAX_VALUE, job.resourcesTotal()))));
+    item.addPart().setName("height").setValue(new StringType(Long.toString(job.activationHeight())));
+    if (job.doneHeight() != null) {
+      item.addPart().setName("doneHeight").setValue(new StringType(Long.toString(job.doneHeight())));
     }
   }
 

@@ -13,10 +13,9 @@ import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
-import ca.uhn.fhir.context.RuntimeSearchParam;
 import org.fhirledger.server.config.FhirContexts;
-import org.fhirledger.server.search.SearchParamExtractor;
+import java.util.function.Supplier;
+import org.fhirledger.server.search.SearchParamRegistry;
 
 /**
  * Completes the CapabilityStatement that HAPI generates from the providers' annotations (interactions, search
@@ -32,13 +31,21 @@ public final class CapabilityStatementCustomizer {
   private final boolean conditionalDeleteMultiple;
   private final boolean referentialIntegrity;
   private final String softwareVersion;
+  private final Supplier<SearchParamRegistry> registry;
 
   public CapabilityStatementCustomizer(
       final boolean updateAsCreate, final boolean conditionalDeleteMultiple, final boolean referentialIntegrity, final String softwareVersion) {
+    this(updateAsCreate, conditionalDeleteMultiple, referentialIntegrity, softwareVersion, () -> SearchParamRegistry.base(FhirContexts.r4()));
+  }
+
+  /** With the node's search parameters as {@code registry} gives them when {@code /metadata} is generated. */
+  public CapabilityStatementCustomizer(final boolean updateAsCreate, final boolean conditionalDeleteMultiple, final boolean referentialIntegrity,
+      final String softwareVersion, final Supplier<SearchParamRegistry> registry) {
     this.updateAsCreate = updateAsCreate;
     this.conditionalDeleteMultiple = conditionalDeleteMultiple;
     this.referentialIntegrity = referentialIntegrity;
     this.softwareVersion = softwareVersion;
+    this.registry = registry;
   }
 
   @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -50,6 +57,7 @@ public final class CapabilityStatementCustomizer {
         cs.getPatchFormat().add(new CodeType(format));
       }
     }
+    final SearchParamRegistry params = registry.get();
     for (final CapabilityStatementRestComponent rest : cs.getRest()) {
       for (final SystemRestfulInteraction i : List.of(SystemRestfulInteraction.TRANSACTION, SystemRestfulInteraction.BATCH,
           SystemRestfulInteraction.HISTORYSYSTEM)) {
@@ -71,26 +79,9 @@ public final class CapabilityStatementCustomizer {
           resource.addReferencePolicy(org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy.LOCAL);
           resource.addReferencePolicy(org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy.ENFORCED);
         }
-        addSearchParams(resource);
-      }
-    }
-  }
-
-  /**
-   * The one generic search method declares no parameters, so HAPI lists none: list those the index supports
-   * (every R4 parameter of an indexed type, plus _id, _lastUpdated and _source).
-   */
-  private static void addSearchParams(final CapabilityStatementRestResourceComponent resource) {
-    if (!resource.hasType() || !FhirContexts.r4().getResourceTypes().contains(resource.getType()) || resource.hasSearchParam()) {
-      return;
-    }
-    resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN);
-    resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE);
-    resource.addSearchParam().setName(SearchParamExtractor.SOURCE).setType(SearchParamType.URI);
-    for (final RuntimeSearchParam sp : FhirContexts.r4().getResourceDefinition(resource.getType()).getSearchParams()) {
-      if (SearchParamExtractor.INDEXED_TYPES.contains(sp.getParamType()) && !sp.getName().startsWith("_id") && !"_lastUpdated".equals(sp.getName())) {
-        resource.addSearchParam().setName(sp.getName()).setType(SearchParamType.fromCode(sp.getParamType().getCode()))
-            .setDocumentation(sp.getDescription());
+        if (resource.hasType() && FhirContexts.r4().getResourceTypes().contains(resource.getType()) && !resource.hasSearchParam()) {
+          SearchCapabilities.describe(resource, params);
+        }
       }
     }
   }

@@ -1,7 +1,5 @@
 package org.fhirledger.server.search;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
@@ -33,7 +31,7 @@ final class CompositeExtractor {
     List<IndexedParam> values(String name, RestSearchParameterTypeEnum type, IBase element);
   }
 
-  private final FhirContext fhir;
+  private final SearchParamRegistry registry;
   private final IFhirPath fhirPath;
   private final Map<String, List<CompiledComposite>> byType = new ConcurrentHashMap<>();
 
@@ -45,19 +43,22 @@ final class CompositeExtractor {
 
   private record CompiledComposite(String name, List<Component> components, List<Root> roots) {}
 
-  CompositeExtractor(final FhirContext fhir, final IFhirPath fhirPath) {
-    this.fhir = fhir;
+  CompositeExtractor(final SearchParamRegistry registry, final IFhirPath fhirPath) {
+    this.registry = registry;
     this.fhirPath = fhirPath;
   }
 
-  /** The two component parameters of a composite parameter, or empty if it has not two non-composite ones. */
-  static Optional<List<RuntimeSearchParam>> components(final RuntimeResourceDefinition def, final RuntimeSearchParam sp) {
+  /**
+   * The two component parameters of a composite parameter of {@code type} (base or custom, found by url), or empty
+   * if it has not two non-composite ones.
+   */
+  static Optional<List<RuntimeSearchParam>> components(final SearchParamRegistry registry, final String type, final RuntimeSearchParam sp) {
     if (sp.getComponents().size() != 2) {
       return Optional.empty();
     }
     final List<RuntimeSearchParam> parts = new ArrayList<>();
     for (final RuntimeSearchParam.Component c : sp.getComponents()) {
-      final Optional<RuntimeSearchParam> part = def.getSearchParams().stream().filter(p -> c.getReference().equals(p.getUri())).findFirst();
+      final Optional<RuntimeSearchParam> part = c.getReference() == null ? Optional.empty() : registry.byUrl(type, c.getReference());
       if (part.isEmpty() || part.get().getParamType() == RestSearchParameterTypeEnum.COMPOSITE) {
         return Optional.empty();
       }
@@ -108,19 +109,18 @@ final class CompositeExtractor {
 
   private List<CompiledComposite> compiled(final String type) {
     return byType.computeIfAbsent(type, t -> {
-      final RuntimeResourceDefinition def = fhir.getResourceDefinition(t);
       final List<CompiledComposite> list = new ArrayList<>();
-      for (final RuntimeSearchParam sp : def.getSearchParams()) {
+      for (final RuntimeSearchParam sp : registry.forType(t)) {
         if (sp.getParamType() == RestSearchParameterTypeEnum.COMPOSITE) {
-          compile(def, t, sp).ifPresent(list::add);
+          compile(t, sp).ifPresent(list::add);
         }
       }
       return List.copyOf(list);
     });
   }
 
-  private Optional<CompiledComposite> compile(final RuntimeResourceDefinition def, final String type, final RuntimeSearchParam sp) {
-    final Optional<List<RuntimeSearchParam>> found = components(def, sp);
+  private Optional<CompiledComposite> compile(final String type, final RuntimeSearchParam sp) {
+    final Optional<List<RuntimeSearchParam>> found = components(registry, type, sp);
     if (found.isEmpty()) {
       return Optional.empty();
     }
@@ -129,10 +129,16 @@ final class CompositeExtractor {
     final List<Root> roots = new ArrayList<>();
     for (final String rootPath : rootPaths) {
       final List<List<IFhirPath.IParsedExpression>> componentPaths = new ArrayList<>();
-      for (final RuntimeSearchParam part : parts) {
+      for (int i = 0; i < parts.size(); i++) {
         final List<IFhirPath.IParsedExpression> relative = new ArrayList<>();
-        for (final String p : paths(part, type)) {
+        for (final String p : paths(parts.get(i), type)) {
           relativeTo(p, rootPath, rootPaths).flatMap(this::parse).ifPresent(relative::add);
+        }
+        // A SearchParameter's component states its expression relative to the composite's; the R4 base
+        // definitions' components are matched by path above, so this only serves custom composites.
+        final String own = sp.getComponents().get(i).getExpression();
+        if (relative.isEmpty() && own != null && !own.isBlank()) {
+          parse(own).ifPresent(relative::add);
         }
         componentPaths.add(relative);
       }

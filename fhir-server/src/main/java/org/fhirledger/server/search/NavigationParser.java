@@ -1,12 +1,12 @@
 package org.fhirledger.server.search;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.fhirledger.server.index.Criterion;
 import org.fhirledger.server.index.Include;
 
@@ -27,10 +27,12 @@ final class NavigationParser {
   static final int MAX_DEPTH = 4;
 
   private final FhirContext fhir;
+  private final Supplier<SearchParamRegistry> registry;
   private final LeafParser leaves;
 
-  NavigationParser(final FhirContext fhir, final LeafParser leaves) {
-    this.fhir = fhir;
+  NavigationParser(final Supplier<SearchParamRegistry> registry, final LeafParser leaves) {
+    this.fhir = registry.get().fhirContext();
+    this.registry = registry;
     this.leaves = leaves;
   }
 
@@ -165,7 +167,7 @@ final class NavigationParser {
   }
 
   private RuntimeSearchParam referenceParam(final String type, final String name, final String context) {
-    final RuntimeSearchParam sp = fhir.getResourceDefinition(type).getSearchParam(name);
+    final RuntimeSearchParam sp = registry.get().searchParam(type, name);
     if (sp == null || sp.getParamType() != RestSearchParameterTypeEnum.REFERENCE) {
       throw new InvalidRequestException("'" + context + "': " + type + " has no reference search parameter '" + name + "'");
     }
@@ -176,8 +178,7 @@ final class NavigationParser {
     if (name.equals("_has") || name.equals("_id") || name.equals("_lastUpdated")) {
       return true;
     }
-    final RuntimeResourceDefinition def = fhir.getResourceDefinition(type);
-    return def.getSearchParam(name) != null;
+    return registry.get().get(type, name) != null;
   }
 
   /** The parameter name a chain's remainder starts with ({@code name} of {@code name:exact} or {@code subject:Patient.x}). */

@@ -66,6 +66,7 @@ public final class SearchParamExtractor {
   private static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
 
   private final FhirContext fhir;
+  private final SearchParamRegistry registry;
   private final IFhirPath fhirPath;
   private final Map<String, List<Compiled>> byType = new ConcurrentHashMap<>();
   private final CompositeExtractor composites;
@@ -73,9 +74,15 @@ public final class SearchParamExtractor {
   private record Compiled(String name, RestSearchParameterTypeEnum type, List<IFhirPath.IParsedExpression> paths) {}
 
   public SearchParamExtractor(final FhirContext fhir) {
-    this.fhir = fhir;
+    this(SearchParamRegistry.base(fhir));
+  }
+
+  /** An extractor of the parameters of {@code registry} (base and custom); a new registry needs a new extractor. */
+  public SearchParamExtractor(final SearchParamRegistry registry) {
+    this.fhir = registry.fhirContext();
+    this.registry = registry;
     this.fhirPath = fhir.newFhirPath();
-    this.composites = new CompositeExtractor(fhir, fhirPath);
+    this.composites = new CompositeExtractor(registry, fhirPath);
     // resolve() in paths such as "subject.where(resolve() is Patient)" needs only the target's type, which
     // the reference itself names: answer with an empty resource of that type rather than a lookup.
     fhirPath.setEvaluationContext(new IFhirPathEvaluationContext() {
@@ -125,7 +132,7 @@ public final class SearchParamExtractor {
   private List<Compiled> compiled(final String type) {
     return byType.computeIfAbsent(type, t -> {
       final List<Compiled> list = new ArrayList<>();
-      for (final RuntimeSearchParam sp : fhir.getResourceDefinition(t).getSearchParams()) {
+      for (final RuntimeSearchParam sp : registry.forType(t)) {
         if (!INDEXED_TYPES.contains(sp.getParamType()) || sp.getParamType() == RestSearchParameterTypeEnum.COMPOSITE
             || RESOURCE_COLUMNS.contains(sp.getName())) {
           continue;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.fhirledger.server.index.Criterion;
 import org.fhirledger.server.index.Include;
 import org.fhirledger.server.index.SearchQuery;
@@ -24,13 +25,21 @@ public final class SearchRequestParser {
   private static final Set<String> HANDLED_BY_HAPI = Set.of("_count", "_format", "_pretty", "_summary", "_elements");
 
   private final FhirContext fhir;
+  private final Supplier<SearchParamRegistry> registry;
   private final ValueCriteriaParser valueCriteria;
   private final NavigationParser navigation;
 
+  /** A parser of the R4 parameters of HAPI's FhirContext only. */
   public SearchRequestParser(final FhirContext fhir) {
-    this.fhir = fhir;
-    this.valueCriteria = new ValueCriteriaParser(fhir);
-    this.navigation = new NavigationParser(fhir, this::criterion);
+    this(() -> SearchParamRegistry.base(fhir));
+  }
+
+  /** A parser of the parameters {@code registry} gives when a search is parsed (it changes as custom ones arrive). */
+  public SearchRequestParser(final Supplier<SearchParamRegistry> registry) {
+    this.fhir = registry.get().fhirContext();
+    this.registry = registry;
+    this.valueCriteria = new ValueCriteriaParser(registry);
+    this.navigation = new NavigationParser(registry, this::criterion);
   }
 
   /**
@@ -130,7 +139,7 @@ public final class SearchRequestParser {
     if (more != null) {
       return more;
     }
-    final RuntimeSearchParam sp = fhir.getResourceDefinition(type).getSearchParam(name);
+    final RuntimeSearchParam sp = registry.get().searchParam(type, name);
     if (sp == null || !SearchParamExtractor.INDEXED_TYPES.contains(sp.getParamType())) {
       return null;
     }
@@ -187,7 +196,7 @@ public final class SearchRequestParser {
   }
 
   private SearchQuery.Column sortColumn(final String type, final String name) {
-    final RuntimeSearchParam sp = fhir.getResourceDefinition(type).getSearchParam(name);
+    final RuntimeSearchParam sp = registry.get().searchParam(type, name);
     if (sp == null) {
       throw new InvalidRequestException("_sort on '" + name + "': " + type + " has no such search parameter");
     }
@@ -197,8 +206,10 @@ public final class SearchRequestParser {
       case DATE -> SearchQuery.Column.DATE;
       case URI -> SearchQuery.Column.URI;
       case REFERENCE -> SearchQuery.Column.REFERENCE;
+      case NUMBER -> SearchQuery.Column.NUMBER;
+      case QUANTITY -> SearchQuery.Column.QUANTITY;
       default -> throw new InvalidRequestException("_sort on '" + name + "' (a " + sp.getParamType().getCode()
-          + " parameter) is not supported: sort on _id, _lastUpdated or a string, token, date, uri or reference parameter");
+          + " parameter) is not supported: sort on _id, _lastUpdated or a string, token, date, uri, reference, number or quantity parameter");
     };
   }
 

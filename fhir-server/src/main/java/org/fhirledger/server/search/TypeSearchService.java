@@ -23,14 +23,21 @@ public final class TypeSearchService {
   private final SearchIndex index;
   private final LedgerNode ledger;
   private final LedgerResourceDao dao;
-  private final SearchRequestParser parser = new SearchRequestParser(FhirContexts.r4());
+  private final SearchRequestParser parser;
   /** {@code _total=estimate} counts exactly up to this many matches, and asks PostgreSQL's planner above. */
   static final int EXACT_ESTIMATE_UP_TO = 1000;
 
   public TypeSearchService(final SearchIndex index, final LedgerNode ledger, final LedgerResourceDao dao) {
+    this(index, ledger, dao, () -> SearchParamRegistry.base(FhirContexts.r4()));
+  }
+
+  /** A search service over the parameters {@code registry} gives at each search (custom ones come and go). */
+  public TypeSearchService(final SearchIndex index, final LedgerNode ledger, final LedgerResourceDao dao,
+      final java.util.function.Supplier<SearchParamRegistry> registry) {
     this.index = index;
     this.ledger = ledger;
     this.dao = dao;
+    this.parser = new SearchRequestParser(registry);
   }
 
   /** Every current resource of a type, newest first. */

@@ -1,7 +1,5 @@
 package org.fhirledger.server.search;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -11,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.fhirledger.server.index.CompositeCriterion;
 import org.fhirledger.server.index.Criterion;
 import org.fhirledger.server.index.MissingCriterion;
@@ -32,16 +31,16 @@ final class ValueCriteriaParser {
       RestSearchParameterTypeEnum.URI, "spidx_uri", RestSearchParameterTypeEnum.NUMBER, "spidx_number",
       RestSearchParameterTypeEnum.QUANTITY, "spidx_quantity", RestSearchParameterTypeEnum.COMPOSITE, "spidx_composite");
 
-  private final FhirContext fhir;
+  private final Supplier<SearchParamRegistry> registry;
 
-  ValueCriteriaParser(final FhirContext fhir) {
-    this.fhir = fhir;
+  ValueCriteriaParser(final Supplier<SearchParamRegistry> registry) {
+    this.registry = registry;
   }
 
   /** The criterion of {@code name[:modifier]=values}, or null if this class does not handle that form. */
   Criterion criterion(final String type, final String name, final String modifier, final List<String> values) {
-    final RuntimeResourceDefinition def = fhir.getResourceDefinition(type);
-    final RuntimeSearchParam sp = def.getSearchParam(name);
+    final SearchParamRegistry params = registry.get();
+    final RuntimeSearchParam sp = params.searchParam(type, name);
     final RestSearchParameterTypeEnum paramType = sp != null ? sp.getParamType()
         : SearchParamExtractor.SOURCE.equals(name) ? RestSearchParameterTypeEnum.URI : null;
     if (paramType == null || !TABLES.containsKey(paramType) || "_id".equals(name) || "_lastUpdated".equals(name)) {
@@ -56,7 +55,7 @@ final class ValueCriteriaParser {
       case QUANTITY:
         return modifier == null ? new QuantityCriterion(name, values.stream().map(ValueCriteriaParser::quantityValue).toList()) : null;
       case COMPOSITE:
-        return modifier == null ? composite(def, sp, values) : null;
+        return modifier == null ? composite(params, type, sp, values) : null;
       case TOKEN:
         return token(name, modifier, values);
       case REFERENCE:
@@ -102,8 +101,8 @@ final class ValueCriteriaParser {
     return new Criterion.TokenValue(TokenExtras.ofTypeSystem(parts.get(0), parts.get(1)), parts.get(2), false);
   }
 
-  private Criterion composite(final RuntimeResourceDefinition def, final RuntimeSearchParam sp, final List<String> values) {
-    final Optional<List<RuntimeSearchParam>> components = CompositeExtractor.components(def, sp);
+  private static Criterion composite(final SearchParamRegistry params, final String type, final RuntimeSearchParam sp, final List<String> values) {
+    final Optional<List<RuntimeSearchParam>> components = CompositeExtractor.components(params, type, sp);
     if (components.isEmpty()) {
       return null;
     }
