@@ -93,7 +93,7 @@ public final class ReindexJobs {
             + " (?, ?, ?, ?, ?, ?, NULL, NULL, 0, ?, ?) ON CONFLICT (param_url) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
             + " code = EXCLUDED.code, base_types = EXCLUDED.base_types, activation_height = EXCLUDED.activation_height,"
             + " state = EXCLUDED.state, cursor_type = NULL, cursor_id = NULL, resources_done = 0,"
-            + " resources_total = EXCLUDED.resources_total, done_height = EXCLUDED.done_height, updated_at = now()")) {
+            + " resources_total = EXCLUDED.resources_total, done_height = EXCLUDED.done_height")) {
           ps.setString(1, url);
           ps.setString(2, fingerprint);
           ps.setString(3, code);
@@ -203,7 +203,7 @@ public final class ReindexJobs {
             job.resourcesDone() + batch.size(), last ? job.resourcesDone() + batch.size() : Math.max(job.resourcesTotal(), job.resourcesDone() + batch.size()),
             last ? indexedHeight : null);
         try (PreparedStatement ps = c.prepareStatement("UPDATE search_param_reindex SET state = ?, cursor_type = ?, cursor_id = ?,"
-            + " resources_done = ?, resources_total = ?, done_height = ?, updated_at = now() WHERE param_url = ? AND fingerprint = ?")) {
+            + " resources_done = ?, resources_total = ?, done_height = ? WHERE param_url = ? AND fingerprint = ?")) {
           ps.setString(1, moved.state());
           ps.setString(2, moved.cursorType());
           ps.setString(3, moved.cursorId());

@@ -50,7 +50,11 @@ public final class NodeSearchParams {
 
   /** A registry with the extractor of its parameters (one per registry: extractors cache compiled paths by type). */
   private record Snapshot(SearchParamRegistry registry, SearchParamExtractor extractor, Map<String, RuntimeSearchParam> activeByUrl,
-      boolean reindexing) {}
+      Set<String> reindexingUrls) {
+    boolean reindexing() {
+      return !reindexingUrls.isEmpty();
+    }
+  }
 
   public NodeSearchParams(final FhirContext fhir, final SearchIndex index, final LedgerStore store) {
     this.fhir = fhir;
@@ -59,7 +63,7 @@ public final class NodeSearchParams {
     this.store = store;
     this.fromIg = CustomSearchParams.fromIg(fhir);
     final SearchParamRegistry base = SearchParamRegistry.base(fhir);
-    this.current = new Snapshot(base, new SearchParamExtractor(base), Map.of(), false);
+    this.current = new Snapshot(base, new SearchParamExtractor(base), Map.of(), Set.of());
   }
 
   /** The parameters as of the indexed height, with the custom ones still reindexing marked as such. */
@@ -72,9 +76,16 @@ public final class NodeSearchParams {
     return current.extractor();
   }
 
-  /** The reindex jobs of this node, for {@code $ledger-status}. */
+  /**
+   * The reindex jobs of this node, for {@code $ledger-status}. A job reads as done once its parameter is searchable
+   * here: the job's last batch commits just before the registry that makes it searchable is swapped in.
+   */
   public List<ReindexJobs.Job> reindexJobs() {
-    return jobs.all();
+    final Set<String> searchableNot = current.reindexingUrls();
+    return jobs.all().stream().map(j -> j.done() && searchableNot.contains(j.url())
+        ? new ReindexJobs.Job(j.url(), j.fingerprint(), j.code(), j.bases(), j.activationHeight(), ReindexJobs.RUNNING, j.cursorType(), j.cursorId(),
+            j.resourcesDone(), j.resourcesTotal(), null)
+        : j).toList();
   }
 
   /**
@@ -134,7 +145,7 @@ public final class NodeSearchParams {
     final Set<String> reindexing = jobs.all().stream().filter(j -> !j.done()).map(ReindexJobs.Job::url).collect(Collectors.toSet());
     final SearchParamRegistry registry = SearchParamRegistry.of(fhir, active.values(), reindexing);
     current = new Snapshot(registry, new SearchParamExtractor(registry), Map.copyOf(active),
-        reindexing.stream().anyMatch(active::containsKey));
+        reindexing.stream().filter(active::containsKey).collect(Collectors.toUnmodifiableSet()));
   }
 
   /** After a block is indexed: a SearchParameter among its versions changes the parameters from the next block on. */
