@@ -26,6 +26,9 @@ final class SearchCapabilities {
    */
   static final String CHAIN_EXTENSION = "http://fhirledger.org/fhir/StructureDefinition/capabilitystatement-search-chain-target";
 
+  /** The chain target of a {@code Reference(Any)} parameter. */
+  static final String ANY_TYPE = "*";
+
   private SearchCapabilities() {}
 
   static void describe(final CapabilityStatementRestResourceComponent resource, final SearchParamRegistry registry) {
@@ -43,7 +46,11 @@ final class SearchCapabilities {
           .setType(SearchParamType.fromCode(sp.getParamType().getCode())).setDefinition(sp.getUri()).setDocumentation(documentation(registry, type, sp));
       if (sp.getParamType() == RestSearchParameterTypeEnum.REFERENCE) {
         resource.addSearchInclude(type + ":" + sp.getName());
-        for (final String target : new TreeSet<>(sp.getTargets().isEmpty() ? types : sp.getTargets())) {
+        if (sp.getTargets().isEmpty()) {
+          // Reference(Any): a chain names its type (focus:Patient.name), any type will do
+          param.addExtension(CHAIN_EXTENSION, new CodeType(ANY_TYPE));
+        }
+        for (final String target : new TreeSet<>(sp.getTargets())) {
           if (types.contains(target)) {
             param.addExtension(CHAIN_EXTENSION, new CodeType(target));
           }
