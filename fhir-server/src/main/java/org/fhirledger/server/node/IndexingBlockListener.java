@@ -76,17 +76,22 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
     if (worker.isShutdown() || !searchParams.reindexPending() || !reindexQueued.compareAndSet(false, true)) {
       return;
     }
-    worker.execute(() -> {
-      reindexQueued.set(false);
-      try {
-        if (searchParams.reindexStep()) {
-          scheduleReindex();
+    try {
+      worker.execute(() -> {
+        reindexQueued.set(false);
+        try {
+          if (searchParams.reindexStep()) {
+            scheduleReindex();
+          }
+        } catch (final RuntimeException e) {
+          // the batch rolled back; the next block schedules it again
+          LOG.error("reindex batch failed; will retry at the next block", e);
         }
-      } catch (final RuntimeException e) {
-        // the batch rolled back; the next block schedules it again
-        LOG.error("reindex batch failed; will retry at the next block", e);
-      }
-    });
+      });
+    } catch (final java.util.concurrent.RejectedExecutionException e) {
+      // the node is closing; the job resumes from its cursor at the next start
+      reindexQueued.set(false);
+    }
   }
 
   /** Runs every pending reindex job to its end on the calling thread (a rebuild of a stopped node). */
