@@ -80,10 +80,13 @@ public record Genesis(String chainId, long timestamp, List<Validator> validators
       vs.add(Validator.read(in));
     }
     final PublicKey manager = in.key();
+    if (version == ENCODING_VERSION_WITH_THRESHOLD && in.remaining() != 8) {
+      throw new DecodingException("genesis encoding version 2 ends with its 8-byte large-content threshold");
+    }
     final long threshold = version == ENCODING_VERSION ? DEFAULT_LARGE_CONTENT_THRESHOLD : in.i64();
     in.expectEnd();
     if (version == ENCODING_VERSION_WITH_THRESHOLD && threshold == DEFAULT_LARGE_CONTENT_THRESHOLD) {
-      throw new DecodingException("a genesis with the default threshold is encoded as version 1");
+      throw new DecodingException("a genesis with the default threshold is encoded as version 1, not version 2");
     }
     try {
       return new Genesis(chainId, ts, vs, manager, threshold);
