@@ -17,7 +17,16 @@ import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.node.ChainMemberDirectory;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeConfig;
+import org.fhirledger.ledger.kademlia.ChunkFetcher;
+import org.fhirledger.ledger.kademlia.ContentPlacer;
+import org.fhirledger.ledger.kademlia.DhtConfig;
+import org.fhirledger.ledger.kademlia.DhtMessage;
+import org.fhirledger.ledger.kademlia.DhtNode;
+import org.fhirledger.ledger.p2p.PayloadRouter;
+import org.fhirledger.ledger.p2p.PeerTransport;
+import org.fhirledger.ledger.p2p.SharedPeerTransport;
 import org.fhirledger.ledger.p2p.tio.TioPeerTransport;
+import org.fhirledger.ledger.store.rocksdb.RocksDbLocalChunks;
 import org.fhirledger.ledger.p2p.tio.TransportConfig;
 import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
 import org.fhirledger.server.config.FhirContexts;
@@ -37,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HospitalNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HospitalNode.class);
+  /** Requests in flight to one holder while fetching large content, and threads that hash what arrives. */
+  static final int FETCH_PER_HOLDER = 8;
+  static final int FETCH_VERIFIER_THREADS = 2;
 
   private final NodeProperties properties;
   private final Genesis genesis;
@@ -47,6 +59,10 @@ public final class HospitalNode implements AutoCloseable {
   private final TioPeerTransport transport;
   private final LedgerNode ledger;
   private final IndexingBlockListener indexer;
+  private final DhtNode dht;
+  private final ChunkFetcher fetcher;
+  private final ContentPlacer placer;
+  private final LedgerContent content;
 
   private HospitalNode(
       final NodeProperties properties,
@@ -57,8 +73,13 @@ public final class HospitalNode implements AutoCloseable {
       final SearchIndex index,
       final TioPeerTransport transport,
       final LedgerNode ledger,
-      final IndexingBlockListener indexer) {
+      final IndexingBlockListener indexer,
+      final Dht dht) {
     this.indexer = indexer;
+    this.dht = dht.node();
+    this.fetcher = dht.fetcher();
+    this.placer = new ContentPlacer(dht.node());
+    this.content = dht.content();
     this.properties = properties;
     this.genesis = genesis;
     this.store = store;
@@ -101,12 +122,16 @@ public final class HospitalNode implements AutoCloseable {
       final ChainMemberDirectory members = new ChainMemberDirectory(store, genesis);
       final TioPeerTransport transport = track(opened,
           new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), members, properties.p2pTls()));
+      // the DHT shares the ledger's authenticated transport: its payloads (types 0x40..) are routed to it
+      final Dht dht = Dht.open(signer, store, members, transport, opened);
+      final PeerTransport shared = new SharedPeerTransport(transport,
+          List.of(new PayloadRouter.Route(DhtMessage::isDhtPayload, dht.node())));
       final IndexingBlockListener indexer = track(opened,
-          new IndexingBlockListener(index, store, new SearchParamExtractor(FhirContexts.r4()), properties.name()));
+          new IndexingBlockListener(index, store, dht.content(), new SearchParamExtractor(FhirContexts.r4()), properties.name()));
       final LedgerNode ledger = track(opened,
           new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store,
-              new ConnectionLoggingTransport(transport, index, members, properties.name()), nodeConfig(properties),
-              List.of(indexer, applied -> recordMembers(index, applied)),
+              new ConnectionLoggingTransport(shared, index, members, properties.name()), nodeConfig(properties),
+              List.of(indexer, applied -> recordMembers(index, applied), applied -> tellDhtOfLeavers(dht.node(), store, applied)),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
       indexer.catchUp();
       final java.util.Set<Validator> known = new java.util.LinkedHashSet<>(genesis.validators());
@@ -115,8 +140,9 @@ public final class HospitalNode implements AutoCloseable {
         index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
       }
       ledger.start();
+      dht.node().start();
       index.log("INFO", "node-started", "height=" + store.height());
-      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger, indexer);
+      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger, indexer, dht);
     } catch (final IOException | RuntimeException e) {
       while (!opened.isEmpty()) {
         closeQuietly(opened.pop());
@@ -137,6 +163,29 @@ public final class HospitalNode implements AutoCloseable {
         LOG.warn("could not record member in the node registry name={} error={}", v.name(), e.toString());
       }
     }
+  }
+
+  /** The node's DHT parts: its chunks in RocksDB, the Kademlia node, the parallel fetcher and the reader over both. */
+  private record Dht(DhtNode node, ChunkFetcher fetcher, LedgerContent content) {
+    static Dht open(final Signer signer, final RocksDbLedgerStore store, final ChainMemberDirectory members,
+        final PeerTransport transport, final Deque<AutoCloseable> opened) {
+      final RocksDbLocalChunks chunks = new RocksDbLocalChunks(store);
+      final DhtConfig config = DhtConfig.forMembers(members.members().size());
+      final DhtNode node = track(opened, new DhtNode(signer, config, chunks, members, transport));
+      final ChunkFetcher fetcher = track(opened, new ChunkFetcher(node, FETCH_PER_HOLDER, FETCH_VERIFIER_THREADS));
+      return new Dht(node, fetcher, new LedgerContent(chunks::get, fetcher));
+    }
+  }
+
+  /** A committed removal: the DHT copies what the member held to the next-closest members (repair). */
+  private static void tellDhtOfLeavers(final DhtNode dht, final RocksDbLedgerStore store,
+      final org.fhirledger.ledger.store.AppliedBlock applied) {
+    if (applied.nextValidators() == null) {
+      return;
+    }
+    final java.util.Set<org.fhirledger.ledger.crypto.PublicKey> staying = new java.util.HashSet<>();
+    applied.nextValidators().validators().forEach(v -> staying.add(v.publicKey()));
+    store.validatorsAt(applied.block().height()).validators().stream().map(Validator::publicKey).filter(k -> !staying.contains(k)).forEach(dht::memberLeft);
   }
 
   private static <T extends AutoCloseable> T track(final Deque<AutoCloseable> opened, final T resource) {
@@ -167,6 +216,24 @@ public final class HospitalNode implements AutoCloseable {
     return ledger;
   }
 
+  /** Places the leaves of large content on their assigned holders before its transaction is proposed. */
+  public ContentPlacer placer() {
+    return placer;
+  }
+
+  /** Reads content from this node's chunks, fetching leaves of large content held elsewhere. */
+  public LedgerContent content() {
+    return content;
+  }
+
+  public DhtNode dht() {
+    return dht;
+  }
+
+  public ChunkFetcher fetcher() {
+    return fetcher;
+  }
+
   public SearchIndex index() {
     return index;
   }
@@ -194,6 +261,8 @@ public final class HospitalNode implements AutoCloseable {
 
   @Override
   public void close() {
+    closeQuietly(fetcher);
+    closeQuietly(dht); // before the transport: late sends of the DHT go nowhere
     closeQuietly(ledger);
     closeQuietly(indexer); // after the ledger (no new blocks), before the store and PostgreSQL it reads and writes
     closeQuietly(transport);

@@ -15,9 +15,18 @@ public final class IndexRebuild {
   /** What was done: the tables emptied and the height indexed up to. */
   public record Result(List<String> tablesReset, long height) {}
 
+  /** What this node has: block chunks and, on a RocksDB store, the leaves it holds for the DHT (no fetching offline). */
+  private static LedgerContent localContent(final LedgerStore store) {
+    if (store instanceof org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore rocks) {
+      return new LedgerContent(new org.fhirledger.ledger.store.rocksdb.RocksDbLocalChunks(rocks)::get, null);
+    }
+    return new LedgerContent(store::chunk, null);
+  }
+
   public static Result rebuild(final SearchIndex index, final LedgerStore store, final SearchParamExtractor extractor) {
     final List<String> reset = index.resetProjection();
-    try (IndexingBlockListener indexer = new IndexingBlockListener(index, store, extractor, "reindex")) {
+    try (IndexingBlockListener indexer = new IndexingBlockListener(index, store, localContent(store), extractor,
+        "reindex")) {
       indexer.catchUp();
     }
     return new Result(reset, index.indexedHeight());

@@ -7,7 +7,7 @@ import java.util.List;
 import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.Transaction;
 import org.fhirledger.ledger.dag.ContentId;
-import org.fhirledger.ledger.dag.DagReader;
+import org.fhirledger.ledger.dag.DagException;
 import org.fhirledger.ledger.node.BlockExecutor;
 import org.fhirledger.ledger.node.BlockListener;
 import org.fhirledger.ledger.store.AppliedBlock;
@@ -36,13 +36,16 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
 
   private final SearchIndex index;
   private final LedgerStore store;
+  private final LedgerContent content;
   private final SearchParamExtractor extractor;
   private final java.util.concurrent.ExecutorService worker;
   private final java.util.concurrent.atomic.AtomicBoolean wakeUpQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final SearchParamExtractor extractor, final String nodeName) {
+  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final LedgerContent content, final SearchParamExtractor extractor,
+      final String nodeName) {
     this.index = index;
     this.store = store;
+    this.content = content;
     this.extractor = extractor;
     this.worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
       final Thread t = new Thread(r, "indexer-" + nodeName);
@@ -79,9 +82,20 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
     }
   }
 
-  /** The search parameter values of a live version, from its content in the ledger store. */
+  /**
+   * The search parameter values of a live version, from its content (placed large content is fetched from its
+   * holders). Content that cannot be read (every holder of a leaf gone) is indexed without parameters rather than
+   * stopping the index at this block; a read of it answers the error.
+   */
   private List<IndexedParam> paramsOf(final IndexedVersion v) {
-    final byte[] json = DagReader.read(ContentId.parse(v.contentId()), store::chunk);
+    final byte[] json;
+    try {
+      json = content.read(ContentId.parse(v.contentId()));
+    } catch (final DagException e) {
+      LOG.warn("content not readable, indexed without search parameters resource={}/{} content={} reason={}", v.resourceType(),
+          v.resourceId(), v.contentId(), e.getMessage());
+      return List.of();
+    }
     final Resource resource = (Resource) FhirContexts.r4().newJsonParser().parseResource(new String(json, StandardCharsets.UTF_8));
     return extractor.extract(resource);
   }
