@@ -42,6 +42,7 @@ import org.hl7.fhir.r4.model.Resource;
  * an obviously dangling one answers 422 at once; the ledger decides again, for good, when the block is applied.
  */
 public final class LedgerWriter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerWriter.class);
   private static final DagBuilder DAG_BUILDER = new DagBuilder();
 
   private final FhirContext fhir;
@@ -106,7 +107,11 @@ public final class LedgerWriter {
 
   /** The references a staged resource makes ({@code Type/id}), as the ledger will see them. */
   public ContentTerms termsOf(final Staged staged) {
-    return staged.canonical() == null ? ContentTerms.NONE : terms.extract(staged.change().resourceType(), staged.canonical());
+    // large content is placed, and the ledger gives placed content no terms: the local check must agree with it
+    if (staged.canonical() == null || ledger.genesis().isLarge(staged.change().contentSize())) {
+      return ContentTerms.NONE;
+    }
+    return terms.extract(staged.change().resourceType(), staged.canonical());
   }
 
   /**
@@ -171,7 +176,11 @@ public final class LedgerWriter {
     final Map<ContentId, byte[]> all = new HashMap<>();
     s.chunks().forEach(c -> all.put(c.id(), c.dataUnsafe()));
     try {
-      return placer.place(index, s.change().content(), s.change().contentSize(), all, ledger.currentValidators());
+      final long start = System.nanoTime();
+      final ContentPlacement placement = placer.place(index, s.change().content(), s.change().contentSize(), all, ledger.currentValidators());
+      LOG.info("large content placed resource={} bytes={} receipts={} ms={}", s.name(), s.change().contentSize(), placement.size(),
+          (System.nanoTime() - start) / 1_000_000);
+      return placement;
     } catch (final ContentPlacer.PlacementFailedException e) {
       throw new ServiceUnavailableException("The content of " + s.name() + " could not be placed on its holders: " + e.getMessage());
     }

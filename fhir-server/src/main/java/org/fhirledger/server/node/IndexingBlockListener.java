@@ -88,6 +88,11 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
    * stopping the index at this block; a read of it answers the error.
    */
   private List<IndexedParam> paramsOf(final IndexedVersion v) {
+    if ("Binary".equals(v.resourceType()) && isLarge(v)) {
+      // A Binary has no search parameters of its own, only meta's (_tag, _profile, _security, _source): a large one
+      // is not fetched and parsed (tens of MiB on every node) for those; _id and _lastUpdated come from its version row.
+      return List.of();
+    }
     final byte[] json;
     try {
       json = content.read(ContentId.parse(v.contentId()));
@@ -98,6 +103,11 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
     }
     final Resource resource = (Resource) FhirContexts.r4().newJsonParser().parseResource(new String(json, StandardCharsets.UTF_8));
     return extractor.extract(resource);
+  }
+
+  private boolean isLarge(final IndexedVersion v) {
+    final long threshold = store.genesis().map(g -> g.largeContentThreshold()).orElse(Long.MAX_VALUE);
+    return store.version(v.resourceType(), v.resourceId(), v.version()).map(rv -> rv.contentSize() > threshold).orElse(false);
   }
 
   /** Replays blocks that are in the store but not yet in the index (e.g. after a crash between the two). */

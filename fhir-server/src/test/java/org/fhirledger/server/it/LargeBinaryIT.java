@@ -68,6 +68,7 @@ class LargeBinaryIT {
     final long postStart = System.nanoTime();
     final HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(network.node(0).fhirBaseUrl() + "/Binary"))
         .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/octet-stream")
+        .header("Prefer", "return=minimal")
         .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     final String location = created.headers().firstValue("Location").orElseThrow();

@@ -145,6 +145,12 @@ public final class LedgerNode implements AutoCloseable {
   public CompletableFuture<TransactionOutcome> submit(final Transaction tx, final List<Chunk> chunks) {
     final CompletableFuture<TransactionOutcome> result = new CompletableFuture<>();
     final PendingTransaction pending = new PendingTransaction(tx, chunks);
+    // receipts of large content are checked here, on the writer's thread, not on the event thread
+    final String badPlacement = blockValidator.precheckPlacements(tx, chunks);
+    if (badPlacement != null) {
+      result.completeExceptionally(new NodeBusyException("the placement of the content is not valid: " + badPlacement));
+      return result;
+    }
     final boolean queued = submitEvent(() -> {
       final Optional<TransactionOutcome> done = store.outcome(tx.hash());
       if (done.isPresent()) {
@@ -585,7 +591,10 @@ public final class LedgerNode implements AutoCloseable {
       if (message instanceof NodeMessage.TransactionGossip g) {
         final List<PendingTransaction> verified = new ArrayList<>(g.transactions().size());
         for (final PendingTransaction p : g.transactions()) {
-          final String why = blockValidator.checkSignedTransaction(p.transaction());
+          String why = blockValidator.checkSignedTransaction(p.transaction());
+          if (why == null) {
+            why = blockValidator.precheckPlacements(p.transaction(), p.chunks());
+          }
           if (why == null) {
             verified.add(p);
           } else {
