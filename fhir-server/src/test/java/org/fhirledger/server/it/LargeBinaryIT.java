@@ -24,9 +24,18 @@ import org.fhirledger.ledger.store.ResourceVersion;
 import org.fhirledger.server.cli.LocalNetwork;
 import org.fhirledger.server.cli.NodeLauncher;
 import org.fhirledger.server.node.HospitalNode;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * Large content over the whole stack, 4 hospitals on 127.0.0.1: a 50 MiB Binary posted (raw bytes) at one node
  * is placed on the 2f+1 = 3 assigned holders of each leaf before its transaction is proposed, and is read
  * byte-identical (raw bytes again) at every other node; then a holder is stopped and a node missing leaves still
- * reads it byte-identical, fetching them from the holders left.
+ * reads it byte-identical, fetching them from the holders left. A DocumentReference whose attachment is over
+ * the threshold goes the same way through the FHIR JSON API, and other nodes find it by subject.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LargeBinaryIT {
   private static final Logger LOG = LoggerFactory.getLogger(LargeBinaryIT.class);
   private static final int PAYLOAD_BYTES = 50 * 1024 * 1024;
@@ -60,6 +71,7 @@ class LargeBinaryIT {
   }
 
   @Test
+  @Order(2) // stops a node: last
   void aFiftyMebibyteBinaryIsReadByteIdenticalEverywhereAlsoAfterAHolderStops() throws Exception {
     final byte[] payload = new byte[PAYLOAD_BYTES];
     new SplittableRandom(50).nextBytes(payload);
@@ -106,6 +118,33 @@ class LargeBinaryIT {
     network.stopNode(victim);
     assertThat(readRaw(reader, id)).as("read at node %d after node %d stopped", reader, victim).isEqualTo(sha);
     assertThat(network.node(reader).node().fetcher().chunksFetched()).isGreaterThan(0);
+  }
+
+  @Test
+  @Order(1)
+  void aDocumentReferenceWithALargeAttachmentIsReadAndFoundBySubjectAtOtherNodes() {
+    final IGenericClient writer = Hospitals.client(network, 1);
+    final Patient patient = new Patient();
+    patient.addName().setFamily("Large");
+    final String patientId = writer.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
+    final byte[] pdf = new byte[3 * 1024 * 1024];
+    new SplittableRandom(7).nextBytes(pdf);
+    final DocumentReference doc = new DocumentReference();
+    doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+    doc.setSubject(new Reference(patientId));
+    doc.addContent().getAttachment().setContentType("application/pdf").setData(pdf);
+    final String docId = writer.create().resource(doc).execute().getId().getIdPart();
+    Hospitals.awaitAllAtHeightOf(network, 1);
+    final HospitalNode origin = network.node(1).node();
+    assertThat(origin.genesis().isLarge(origin.ledger().store().head("DocumentReference", docId).orElseThrow().contentSize())).isTrue();
+
+    final IGenericClient reader = Hospitals.client(network, 2);
+    final DocumentReference read = reader.read().resource(DocumentReference.class).withId(docId).execute();
+    assertThat(read.getContentFirstRep().getAttachment().getData()).isEqualTo(pdf);
+    // the index of node 2 fetched the placed content from its holders to extract the subject
+    final Bundle found = reader.search().forResource(DocumentReference.class).where(DocumentReference.SUBJECT.hasId(patientId))
+        .returnBundle(Bundle.class).execute();
+    assertThat(found.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(docId);
   }
 
   private static int indexOf(final PublicKey key) {
