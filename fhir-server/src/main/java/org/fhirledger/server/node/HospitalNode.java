@@ -131,7 +131,7 @@ public final class HospitalNode implements AutoCloseable {
       final LedgerNode ledger = track(opened,
           new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store,
               new ConnectionLoggingTransport(shared, index, members, properties.name()), nodeConfig(properties),
-              List.of(indexer, applied -> recordMembers(index, applied), applied -> tellDhtOfLeavers(dht.node(), store, applied)),
+              List.of(indexer, applied -> recordMembers(index, store, applied), applied -> tellDhtOfLeavers(dht.node(), store, applied)),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
       indexer.catchUp();
       final java.util.Set<Validator> known = new java.util.LinkedHashSet<>(genesis.validators());
@@ -139,6 +139,7 @@ public final class HospitalNode implements AutoCloseable {
       for (final Validator v : known) {
         index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
       }
+      replayRemovals(index, store);
       ledger.start();
       dht.node().start();
       index.log("INFO", "node-started", "height=" + store.height());
@@ -151,10 +152,40 @@ public final class HospitalNode implements AutoCloseable {
     }
   }
 
-  /** The node registry keeps every member the chain ever admitted (rare: one SQL upsert per member per change). */
-  private static void recordMembers(final SearchIndex index, final org.fhirledger.ledger.store.AppliedBlock applied) {
+  /**
+   * The node registry's removals from the chain's validator history (idempotent): a set in force from height h
+   * that lacks members of the set before it means the block at h - 1 removed them.
+   */
+  private static void replayRemovals(final SearchIndex index, final RocksDbLedgerStore store) {
+    org.fhirledger.ledger.chain.ValidatorSet before = null;
+    for (final java.util.Map.Entry<Long, org.fhirledger.ledger.chain.ValidatorSet> e : store.validatorHistory().entrySet()) {
+      if (before != null) {
+        recordMembership(index, before, e.getValue(), e.getKey() - 1);
+      }
+      before = e.getValue();
+    }
+  }
+
+  private static void recordMembership(final SearchIndex index, final org.fhirledger.ledger.chain.ValidatorSet before,
+      final org.fhirledger.ledger.chain.ValidatorSet after, final long height) {
+    final List<String> current = after.validators().stream().map(v -> v.publicKey().toHex()).toList();
+    final List<String> removed = before.validators().stream().map(v -> v.publicKey().toHex()).filter(k -> !current.contains(k)).toList();
+    index.recordMembership(current, removed, height);
+  }
+
+  /**
+   * The node registry keeps every member the chain ever admitted (rare: one SQL upsert per member per change), and
+   * marks the members a committed membership transaction removed with the height of its block.
+   */
+  private static void recordMembers(final SearchIndex index, final RocksDbLedgerStore store,
+      final org.fhirledger.ledger.store.AppliedBlock applied) {
     if (applied.nextValidators() == null) {
       return;
+    }
+    try {
+      recordMembership(index, store.validatorsAt(applied.block().height()), applied.nextValidators(), applied.block().height());
+    } catch (final RuntimeException e) {
+      LOG.warn("could not record a membership change in the node registry height={} error={}", applied.block().height(), e.toString());
     }
     for (final Validator v : applied.nextValidators().validators()) {
       try {
