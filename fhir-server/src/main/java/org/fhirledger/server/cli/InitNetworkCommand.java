@@ -26,6 +26,11 @@ final class InitNetworkCommand implements Callable<Integer> {
   @Option(names = "--tls", description = "also write a consortium CA and a TLS certificate per hospital, and turn on TLS for peer-to-peer connections")
   boolean tls;
 
+  @Option(names = "--large-content-threshold", defaultValue = "" + org.fhirledger.ledger.chain.Genesis.DEFAULT_LARGE_CONTENT_THRESHOLD,
+      description = "bytes above which a resource's content is placed on the 2f+1 XOR-closest validators with signed receipts "
+          + "instead of travelling with its block; a chain parameter written into the genesis (default ${DEFAULT-VALUE})")
+  long largeContentThreshold;
+
   @Option(names = "--out", required = true, description = "folder to write (must not hold a network already, unless --join)")
   Path out;
 
@@ -44,7 +49,8 @@ final class InitNetworkCommand implements Callable<Integer> {
           + " http://" + host + ":" + (basePort > 0 ? basePort : 8080) + "/fhir/\\$ledger-membership");
       return 0;
     }
-    final NetworkInitializer.Network network = NetworkInitializer.initialize(out, nodes, basePort, host, chainId, tls);
+    final NetworkInitializer.Network network = NetworkInitializer.initialize(out, nodes, basePort, host, chainId, tls,
+        largeContentThreshold);
     System.out.println("Wrote a " + nodes + "-hospital network to " + out.toAbsolutePath().normalize());
     System.out.println("  genesis: " + out.resolve(NetworkInitializer.GENESIS_FILE) + " (hash " + network.genesis().hash().toHex() + ")");
     if (tls) {

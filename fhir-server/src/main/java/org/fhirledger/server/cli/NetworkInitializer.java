@@ -51,6 +51,12 @@ public final class NetworkInitializer {
    */
   public static Network initialize(final Path out, final int nodes, final int basePort, final String host, final String chainId,
       final boolean tls) throws IOException {
+    return initialize(out, nodes, basePort, host, chainId, tls, Genesis.DEFAULT_LARGE_CONTENT_THRESHOLD);
+  }
+
+  /** As above, with the chain's large-content threshold (bytes; larger content is placed on 2f+1 holders). */
+  public static Network initialize(final Path out, final int nodes, final int basePort, final String host, final String chainId,
+      final boolean tls, final long largeContentThreshold) throws IOException {
     if (nodes < 1) {
       throw new IllegalArgumentException("a network has at least one node");
     }
@@ -70,7 +76,8 @@ public final class NetworkInitializer {
       fhirPorts.add(basePort > 0 ? basePort + i : 0);
       validators.add(new Validator("hospital-" + i, key.publicKey(), host, p2p));
     }
-    final Genesis genesis = new Genesis(chainId, System.currentTimeMillis(), validators, keys.get(0).publicKey());
+    final Genesis genesis = new Genesis(chainId, System.currentTimeMillis(), validators, keys.get(0).publicKey(),
+        largeContentThreshold);
     GenesisFile.write(out.resolve(GENESIS_FILE), genesis);
     final ConsortiumCa ca = tls ? ConsortiumCa.generate(chainId, random) : null;
     if (ca != null) {

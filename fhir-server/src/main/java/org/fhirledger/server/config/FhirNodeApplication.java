@@ -48,9 +48,9 @@ public class FhirNodeApplication {
   @Bean
   public LedgerResourceDao ledgerResourceDao(final HospitalNode node, final NodeProperties properties) {
     final LedgerWriter writer = new LedgerWriter(FhirContexts.serverR4(), node.ledger(), properties.maxResourceBytes(),
-        properties.writeTimeoutMillis(), properties.referentialIntegrity());
+        properties.writeTimeoutMillis(), properties.referentialIntegrity(), node.placer());
     return new LedgerResourceDao(FhirContexts.serverR4(), node.ledger(), writer, new LedgerResourceDao.WritePolicy(
-        properties.updateAsCreate(), properties.conditionalDeleteMultiple(), properties.cascadeDelete()));
+        properties.updateAsCreate(), properties.conditionalDeleteMultiple(), properties.cascadeDelete()), node.content());
   }
 
   @Bean

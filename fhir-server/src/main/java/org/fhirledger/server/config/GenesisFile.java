@@ -20,13 +20,15 @@ public final class GenesisFile {
 
   record Member(String name, String publicKey, String host, int p2pPort) {}
 
-  record Document(String chainId, long timestamp, String manager, List<Member> validators) {}
+  /** {@code largeContentThreshold} absent (files written before it existed) means the default. */
+  record Document(String chainId, long timestamp, String manager, List<Member> validators, Long largeContentThreshold) {}
 
   public static void write(final Path file, final Genesis genesis) throws IOException {
     final List<Member> members = genesis.validators().stream()
         .map(v -> new Member(v.name(), v.publicKey().toHex(), v.host(), v.p2pPort()))
         .toList();
-    JSON.writeValue(file.toFile(), new Document(genesis.chainId(), genesis.timestamp(), genesis.manager().toHex(), members));
+    JSON.writeValue(file.toFile(), new Document(genesis.chainId(), genesis.timestamp(), genesis.manager().toHex(), members,
+        genesis.largeContentThreshold()));
   }
 
   public static Genesis read(final Path file) throws IOException {
@@ -34,6 +36,7 @@ public final class GenesisFile {
     final List<Validator> validators = doc.validators().stream()
         .map(m -> new Validator(m.name(), PublicKey.fromHex(m.publicKey()), m.host(), m.p2pPort()))
         .toList();
-    return new Genesis(doc.chainId(), doc.timestamp(), validators, PublicKey.fromHex(doc.manager()));
+    final long threshold = doc.largeContentThreshold() == null ? Genesis.DEFAULT_LARGE_CONTENT_THRESHOLD : doc.largeContentThreshold();
+    return new Genesis(doc.chainId(), doc.timestamp(), validators, PublicKey.fromHex(doc.manager()), threshold);
   }
 }

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.fhirledger.ledger.chain.Condition;
 import org.fhirledger.ledger.chain.Operation;
-import org.fhirledger.ledger.dag.DagReader;
+import org.fhirledger.ledger.dag.DagException;
+import org.fhirledger.server.node.LedgerContent;
 import org.fhirledger.ledger.node.BlockExecutor.Rejection;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.server.dao.patch.ResourcePatcher;
@@ -59,6 +60,7 @@ public final class LedgerResourceDao {
   private final LedgerWriter writer;
   private final WritePolicy policy;
   private final ResourcePatcher patcher;
+  private final LedgerContent content;
 
   /** What this server allows beyond the plain interactions. */
   public record WritePolicy(boolean updateCreates, boolean conditionalDeleteMultiple, boolean cascadeDelete) {
@@ -68,6 +70,13 @@ public final class LedgerResourceDao {
   }
 
   public LedgerResourceDao(final FhirContext fhir, final LedgerNode ledger, final LedgerWriter writer, final WritePolicy policy) {
+    this(fhir, ledger, writer, policy, null);
+  }
+
+  /** {@code content}: reads content by id, fetching leaves of large content from their holders (null: local chunks only). */
+  public LedgerResourceDao(final FhirContext fhir, final LedgerNode ledger, final LedgerWriter writer, final WritePolicy policy,
+      final LedgerContent content) {
+    this.content = content != null ? content : new LedgerContent(ledger.store()::chunk, null);
     this.fhir = fhir;
     this.ledger = ledger;
     this.writer = writer;
@@ -260,10 +269,19 @@ public final class LedgerResourceDao {
 
   /** The resource at a known version, parsed from its canonical bytes. */
   public Resource load(final ResourceVersion v) {
-    final byte[] bytes = DagReader.read(v.content(), store()::chunk);
+    final byte[] bytes = readContent(v);
     final Resource r = (Resource) fhir.newJsonParser().parseResource(new String(bytes, StandardCharsets.UTF_8));
     r.setId(new IdType(v.resourceType(), v.resourceId(), String.valueOf(v.versionId())));
     return r;
+  }
+
+  private byte[] readContent(final ResourceVersion v) {
+    try {
+      return content.read(v.content());
+    } catch (final DagException e) {
+      throw new ServiceUnavailableException("The content of " + v.resourceType() + "/" + v.resourceId() + " version " + v.versionId()
+          + " could not be read from this node or its holders: " + e.getMessage());
+    }
   }
 
   /** What criteria match in this node's state now, and the condition that pins it for the ledger. */

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,11 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.fhirledger.ledger.chain.Chunk;
 import org.fhirledger.ledger.chain.Condition;
+import org.fhirledger.ledger.chain.ContentPlacement;
 import org.fhirledger.ledger.chain.Operation;
 import org.fhirledger.ledger.chain.ResourceChange;
 import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.dag.ContentId;
 import org.fhirledger.ledger.dag.Dag;
 import org.fhirledger.ledger.dag.DagBuilder;
+import org.fhirledger.ledger.kademlia.ContentPlacer;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeBusyException;
 import org.fhirledger.ledger.store.ContentTerms;
@@ -37,6 +42,7 @@ import org.hl7.fhir.r4.model.Resource;
  * an obviously dangling one answers 422 at once; the ledger decides again, for good, when the block is applied.
  */
 public final class LedgerWriter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerWriter.class);
   private static final DagBuilder DAG_BUILDER = new DagBuilder();
 
   private final FhirContext fhir;
@@ -47,6 +53,7 @@ public final class LedgerWriter {
   private final FhirTermExtractor terms;
   private final String source;
   private final SecureRandom nonces = new SecureRandom();
+  private final ContentPlacer placer;
 
   /** One resource change ready to be signed, with its chunks and the resource as it will be stored. */
   public record Staged(ResourceChange change, List<Chunk> chunks, Resource resource, byte[] canonical) {
@@ -57,6 +64,14 @@ public final class LedgerWriter {
 
   public LedgerWriter(
       final FhirContext fhir, final LedgerNode ledger, final long maxResourceBytes, final long writeTimeoutMillis, final boolean referentialIntegrity) {
+    this(fhir, ledger, maxResourceBytes, writeTimeoutMillis, referentialIntegrity, null);
+  }
+
+  /** {@code placer}: where large content goes before its transaction is proposed (null: large content is refused, 413). */
+  public LedgerWriter(
+      final FhirContext fhir, final LedgerNode ledger, final long maxResourceBytes, final long writeTimeoutMillis, final boolean referentialIntegrity,
+      final ContentPlacer placer) {
+    this.placer = placer;
     this.fhir = fhir;
     this.ledger = ledger;
     this.maxResourceBytes = maxResourceBytes;
@@ -92,7 +107,11 @@ public final class LedgerWriter {
 
   /** The references a staged resource makes ({@code Type/id}), as the ledger will see them. */
   public ContentTerms termsOf(final Staged staged) {
-    return staged.canonical() == null ? ContentTerms.NONE : terms.extract(staged.change().resourceType(), staged.canonical());
+    // large content is placed, and the ledger gives placed content no terms: the local check must agree with it
+    if (staged.canonical() == null || ledger.genesis().isLarge(staged.change().contentSize())) {
+      return ContentTerms.NONE;
+    }
+    return terms.extract(staged.change().resourceType(), staged.canonical());
   }
 
   /**
@@ -124,18 +143,47 @@ public final class LedgerWriter {
     }
   }
 
-  /** Signs the changes as one transaction, submits it and waits until its block is applied here. */
+  /**
+   * Signs the changes as one transaction, submits it and waits until its block is applied here. Content over the
+   * chain's large-content threshold is placed first: its leaves on their 2f+1 assigned holders, whose receipts the
+   * transaction carries; only its interior DAG nodes travel with the block.
+   */
   public TransactionOutcome submit(final List<Staged> staged, final List<Condition> conditions, final String clientId, final long now) {
     final List<ResourceChange> changes = new ArrayList<>(staged.size());
     final List<Chunk> chunks = new ArrayList<>();
+    final List<ContentPlacement> placements = new ArrayList<>();
     for (final Staged s : staged) {
-      changes.add(s.change());
-      chunks.addAll(s.chunks());
+      final ResourceChange change = s.change();
+      if (change.content() != null && ledger.genesis().isLarge(change.contentSize())) {
+        placements.add(place(changes.size(), s));
+        s.chunks().stream().filter(c -> c.id().codec() == ContentId.CODEC_DAG_NODE).forEach(chunks::add);
+      } else {
+        chunks.addAll(s.chunks());
+      }
+      changes.add(change);
     }
     final int flags = referentialIntegrity ? Transaction.FLAG_REFERENTIAL_INTEGRITY : 0;
     final Transaction tx = Transaction.sign(ledger.genesis().chainId(), ledger.signer(), clientId == null ? "" : clientId, now,
-        nonces.nextLong(), changes, flags, conditions);
+        nonces.nextLong(), changes, flags, conditions, placements);
     return await(ledger.submit(tx, chunks), staged.size() == 1 ? staged.get(0).name() : staged.size() + " resources");
+  }
+
+  private ContentPlacement place(final int index, final Staged s) {
+    if (placer == null) {
+      throw new PayloadTooLargeException("Content of " + s.change().contentSize() + " bytes is over the chain's large-content threshold of "
+          + ledger.genesis().largeContentThreshold() + " bytes and this server cannot place large content");
+    }
+    final Map<ContentId, byte[]> all = new HashMap<>();
+    s.chunks().forEach(c -> all.put(c.id(), c.dataUnsafe()));
+    try {
+      final long start = System.nanoTime();
+      final ContentPlacement placement = placer.place(index, s.change().content(), s.change().contentSize(), all, ledger.currentValidators());
+      LOG.info("large content placed resource={} bytes={} receipts={} ms={}", s.name(), s.change().contentSize(), placement.size(),
+          (System.nanoTime() - start) / 1_000_000);
+      return placement;
+    } catch (final ContentPlacer.PlacementFailedException e) {
+      throw new ServiceUnavailableException("The content of " + s.name() + " could not be placed on its holders: " + e.getMessage());
+    }
   }
 
   private TransactionOutcome await(final CompletableFuture<TransactionOutcome> pending, final String what) {

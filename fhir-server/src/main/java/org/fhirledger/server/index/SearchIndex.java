@@ -514,12 +514,35 @@ public final class SearchIndex {
     }
   }
 
+  /**
+   * A committed membership change: the members of {@code current} are members (a member added again loses its
+   * removal), the {@code removed} ones were removed by the block at {@code height} (an earlier removal is kept).
+   * Idempotent, so a node replays the chain's history into it on every start.
+   */
+  public void recordMembership(final java.util.Collection<String> currentKeysHex, final java.util.Collection<String> removedKeysHex,
+      final long height) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement members = c.prepareStatement(
+            "UPDATE node_registry SET removed_at_height = NULL WHERE node_key = ANY (?) AND removed_at_height IS NOT NULL");
+        PreparedStatement removed = c.prepareStatement(
+            "UPDATE node_registry SET removed_at_height = ? WHERE node_key = ANY (?) AND removed_at_height IS NULL")) {
+      members.setArray(1, c.createArrayOf("varchar", currentKeysHex.toArray()));
+      members.executeUpdate();
+      removed.setLong(1, height);
+      removed.setArray(2, c.createArrayOf("varchar", removedKeysHex.toArray()));
+      removed.executeUpdate();
+    } catch (final SQLException e) {
+      throw new IndexException("could not record a membership change", e);
+    }
+  }
+
   /** Members seen so far, by name. */
   public List<RegisteredNode> nodes() {
     final List<RegisteredNode> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
-            c.prepareStatement("SELECT node_key, name, p2p_endpoint, first_seen, last_seen FROM node_registry ORDER BY name, node_key");
+            c.prepareStatement("SELECT node_key, name, p2p_endpoint, first_seen, last_seen, removed_at_height FROM node_registry"
+                + " ORDER BY name, node_key");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(
@@ -528,7 +551,8 @@ public final class SearchIndex {
                 rs.getString(2),
                 rs.getString(3),
                 rs.getObject(4, OffsetDateTime.class).toInstant(),
-                rs.getObject(5, OffsetDateTime.class).toInstant()));
+                rs.getObject(5, OffsetDateTime.class).toInstant(),
+                rs.getObject(6) == null ? null : rs.getLong(6)));
       }
       return out;
     } catch (final SQLException e) {

@@ -17,7 +17,16 @@ import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.node.ChainMemberDirectory;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeConfig;
+import org.fhirledger.ledger.kademlia.ChunkFetcher;
+import org.fhirledger.ledger.kademlia.ContentPlacer;
+import org.fhirledger.ledger.kademlia.DhtConfig;
+import org.fhirledger.ledger.kademlia.DhtMessage;
+import org.fhirledger.ledger.kademlia.DhtNode;
+import org.fhirledger.ledger.p2p.PayloadRouter;
+import org.fhirledger.ledger.p2p.PeerTransport;
+import org.fhirledger.ledger.p2p.SharedPeerTransport;
 import org.fhirledger.ledger.p2p.tio.TioPeerTransport;
+import org.fhirledger.ledger.store.rocksdb.RocksDbLocalChunks;
 import org.fhirledger.ledger.p2p.tio.TransportConfig;
 import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
 import org.fhirledger.server.config.FhirContexts;
@@ -36,6 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HospitalNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HospitalNode.class);
+  /** Requests in flight to one holder while fetching large content, and threads that hash what arrives. */
+  static final int FETCH_PER_HOLDER = 8;
+  static final int FETCH_VERIFIER_THREADS = 2;
 
   private final NodeProperties properties;
   private final Genesis genesis;
@@ -47,6 +59,10 @@ public final class HospitalNode implements AutoCloseable {
   private final LedgerNode ledger;
   private final IndexingBlockListener indexer;
   private final NodeSearchParams searchParams;
+  private final DhtNode dht;
+  private final ChunkFetcher fetcher;
+  private final ContentPlacer placer;
+  private final LedgerContent content;
 
   private HospitalNode(
       final NodeProperties properties,
@@ -58,9 +74,14 @@ public final class HospitalNode implements AutoCloseable {
       final TioPeerTransport transport,
       final LedgerNode ledger,
       final IndexingBlockListener indexer,
-      final NodeSearchParams searchParams) {
+      final NodeSearchParams searchParams,
+      final Dht dht) {
     this.indexer = indexer;
     this.searchParams = searchParams;
+    this.dht = dht.node();
+    this.fetcher = dht.fetcher();
+    this.placer = new ContentPlacer(dht.node());
+    this.content = dht.content();
     this.properties = properties;
     this.genesis = genesis;
     this.store = store;
@@ -103,13 +124,18 @@ public final class HospitalNode implements AutoCloseable {
       final ChainMemberDirectory members = new ChainMemberDirectory(store, genesis);
       final TioPeerTransport transport = track(opened,
           new TioPeerTransport(transportConfig, signer, Ed25519Keys.verifier(), members, properties.p2pTls()));
-      final NodeSearchParams searchParams = new NodeSearchParams(FhirContexts.r4(), index, store);
+      // the DHT shares the ledger's authenticated transport: its payloads (types 0x40..) are routed to it
+      final Dht dht = Dht.open(signer, store, members, transport, opened);
+      final PeerTransport shared = new SharedPeerTransport(transport,
+          List.of(new PayloadRouter.Route(DhtMessage::isDhtPayload, dht.node())));
+      final NodeSearchParams searchParams = new NodeSearchParams(FhirContexts.r4(), index, store, dht.content());
       searchParams.reload();
-      final IndexingBlockListener indexer = track(opened, new IndexingBlockListener(index, store, searchParams, properties.name()));
+      final IndexingBlockListener indexer = track(opened,
+          new IndexingBlockListener(index, store, dht.content(), searchParams, properties.name()));
       final LedgerNode ledger = track(opened,
           new LedgerNode(genesis, signer, Ed25519Keys.verifier(), store,
-              new ConnectionLoggingTransport(transport, index, members, properties.name()), nodeConfig(properties),
-              List.of(indexer, applied -> recordMembers(index, applied)),
+              new ConnectionLoggingTransport(shared, index, members, properties.name()), nodeConfig(properties),
+              List.of(indexer, applied -> recordMembers(index, store, applied), applied -> tellDhtOfLeavers(dht.node(), store, applied)),
               new FhirTermExtractor(FhirContexts.r4().getResourceTypes())));
       indexer.catchUp();
       indexer.scheduleReindex();
@@ -118,9 +144,11 @@ public final class HospitalNode implements AutoCloseable {
       for (final Validator v : known) {
         index.recordNode(v.publicKey().toHex(), v.name(), v.host() + ":" + v.p2pPort(), java.time.Instant.now());
       }
+      replayRemovals(index, store);
       ledger.start();
+      dht.node().start();
       index.log("INFO", "node-started", "height=" + store.height());
-      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger, indexer, searchParams);
+      return new HospitalNode(properties, genesis, store, ownPostgres, externalDataSource, index, transport, ledger, indexer, searchParams, dht);
     } catch (final IOException | RuntimeException e) {
       while (!opened.isEmpty()) {
         closeQuietly(opened.pop());
@@ -129,10 +157,40 @@ public final class HospitalNode implements AutoCloseable {
     }
   }
 
-  /** The node registry keeps every member the chain ever admitted (rare: one SQL upsert per member per change). */
-  private static void recordMembers(final SearchIndex index, final org.fhirledger.ledger.store.AppliedBlock applied) {
+  /**
+   * The node registry's removals from the chain's validator history (idempotent): a set in force from height h
+   * that lacks members of the set before it means the block at h - 1 removed them.
+   */
+  private static void replayRemovals(final SearchIndex index, final RocksDbLedgerStore store) {
+    org.fhirledger.ledger.chain.ValidatorSet before = null;
+    for (final java.util.Map.Entry<Long, org.fhirledger.ledger.chain.ValidatorSet> e : store.validatorHistory().entrySet()) {
+      if (before != null) {
+        recordMembership(index, before, e.getValue(), e.getKey() - 1);
+      }
+      before = e.getValue();
+    }
+  }
+
+  private static void recordMembership(final SearchIndex index, final org.fhirledger.ledger.chain.ValidatorSet before,
+      final org.fhirledger.ledger.chain.ValidatorSet after, final long height) {
+    final List<String> current = after.validators().stream().map(v -> v.publicKey().toHex()).toList();
+    final List<String> removed = before.validators().stream().map(v -> v.publicKey().toHex()).filter(k -> !current.contains(k)).toList();
+    index.recordMembership(current, removed, height);
+  }
+
+  /**
+   * The node registry keeps every member the chain ever admitted (rare: one SQL upsert per member per change), and
+   * marks the members a committed membership transaction removed with the height of its block.
+   */
+  private static void recordMembers(final SearchIndex index, final RocksDbLedgerStore store,
+      final org.fhirledger.ledger.store.AppliedBlock applied) {
     if (applied.nextValidators() == null) {
       return;
+    }
+    try {
+      recordMembership(index, store.validatorsAt(applied.block().height()), applied.nextValidators(), applied.block().height());
+    } catch (final RuntimeException e) {
+      LOG.warn("could not record a membership change in the node registry height={} error={}", applied.block().height(), e.toString());
     }
     for (final Validator v : applied.nextValidators().validators()) {
       try {
@@ -141,6 +199,29 @@ public final class HospitalNode implements AutoCloseable {
         LOG.warn("could not record member in the node registry name={} error={}", v.name(), e.toString());
       }
     }
+  }
+
+  /** The node's DHT parts: its chunks in RocksDB, the Kademlia node, the parallel fetcher and the reader over both. */
+  private record Dht(DhtNode node, ChunkFetcher fetcher, LedgerContent content) {
+    static Dht open(final Signer signer, final RocksDbLedgerStore store, final ChainMemberDirectory members,
+        final PeerTransport transport, final Deque<AutoCloseable> opened) {
+      final RocksDbLocalChunks chunks = new RocksDbLocalChunks(store);
+      final DhtConfig config = DhtConfig.forMembers(members.members().size());
+      final DhtNode node = track(opened, new DhtNode(signer, config, chunks, members, transport));
+      final ChunkFetcher fetcher = track(opened, new ChunkFetcher(node, FETCH_PER_HOLDER, FETCH_VERIFIER_THREADS));
+      return new Dht(node, fetcher, new LedgerContent(chunks::get, fetcher));
+    }
+  }
+
+  /** A committed removal: the DHT copies what the member held to the next-closest members (repair). */
+  private static void tellDhtOfLeavers(final DhtNode dht, final RocksDbLedgerStore store,
+      final org.fhirledger.ledger.store.AppliedBlock applied) {
+    if (applied.nextValidators() == null) {
+      return;
+    }
+    final java.util.Set<org.fhirledger.ledger.crypto.PublicKey> staying = new java.util.HashSet<>();
+    applied.nextValidators().validators().forEach(v -> staying.add(v.publicKey()));
+    store.validatorsAt(applied.block().height()).validators().stream().map(Validator::publicKey).filter(k -> !staying.contains(k)).forEach(dht::memberLeft);
   }
 
   private static <T extends AutoCloseable> T track(final Deque<AutoCloseable> opened, final T resource) {
@@ -169,6 +250,24 @@ public final class HospitalNode implements AutoCloseable {
 
   public LedgerNode ledger() {
     return ledger;
+  }
+
+  /** Places the leaves of large content on their assigned holders before its transaction is proposed. */
+  public ContentPlacer placer() {
+    return placer;
+  }
+
+  /** Reads content from this node's chunks, fetching leaves of large content held elsewhere. */
+  public LedgerContent content() {
+    return content;
+  }
+
+  public DhtNode dht() {
+    return dht;
+  }
+
+  public ChunkFetcher fetcher() {
+    return fetcher;
   }
 
   public SearchIndex index() {
@@ -203,6 +302,8 @@ public final class HospitalNode implements AutoCloseable {
 
   @Override
   public void close() {
+    closeQuietly(fetcher);
+    closeQuietly(dht); // before the transport: late sends of the DHT go nowhere
     closeQuietly(ledger);
     closeQuietly(indexer); // after the ledger (no new blocks), before the store and PostgreSQL it reads and writes
     closeQuietly(transport);

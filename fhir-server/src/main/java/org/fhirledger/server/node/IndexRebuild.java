@@ -15,12 +15,21 @@ public final class IndexRebuild {
   /** What was done: the tables emptied and the height indexed up to. */
   public record Result(List<String> tablesReset, long height) {}
 
+  /** What this node has: block chunks and, on a RocksDB store, the leaves it holds for the DHT (no fetching offline). */
+  private static LedgerContent localContent(final LedgerStore store) {
+    if (store instanceof org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore rocks) {
+      return new LedgerContent(new org.fhirledger.ledger.store.rocksdb.RocksDbLocalChunks(rocks)::get, null);
+    }
+    return new LedgerContent(store::chunk, null);
+  }
+
   /** Rebuilds the index, then runs the reindex of the custom search parameters the chain defines to its end. */
   public static Result rebuild(final SearchIndex index, final LedgerStore store, final FhirContext fhir) {
     final List<String> reset = index.resetProjection();
-    final NodeSearchParams searchParams = new NodeSearchParams(fhir, index, store);
+    final LedgerContent content = localContent(store);
+    final NodeSearchParams searchParams = new NodeSearchParams(fhir, index, store, content);
     searchParams.reload();
-    try (IndexingBlockListener indexer = new IndexingBlockListener(index, store, searchParams, "reindex")) {
+    try (IndexingBlockListener indexer = new IndexingBlockListener(index, store, content, searchParams, "reindex")) {
       indexer.catchUp();
       indexer.reindexAll();
     }

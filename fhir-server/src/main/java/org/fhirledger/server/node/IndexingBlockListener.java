@@ -7,7 +7,7 @@ import java.util.List;
 import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.Transaction;
 import org.fhirledger.ledger.dag.ContentId;
-import org.fhirledger.ledger.dag.DagReader;
+import org.fhirledger.ledger.dag.DagException;
 import org.fhirledger.ledger.node.BlockExecutor;
 import org.fhirledger.ledger.node.BlockListener;
 import org.fhirledger.ledger.store.AppliedBlock;
@@ -35,14 +35,17 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
 
   private final SearchIndex index;
   private final LedgerStore store;
+  private final LedgerContent content;
   private final NodeSearchParams searchParams;
   private final java.util.concurrent.ExecutorService worker;
   private final java.util.concurrent.atomic.AtomicBoolean wakeUpQueued = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean reindexQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final NodeSearchParams searchParams, final String nodeName) {
+  IndexingBlockListener(final SearchIndex index, final LedgerStore store, final LedgerContent content,
+      final NodeSearchParams searchParams, final String nodeName) {
     this.index = index;
     this.store = store;
+    this.content = content;
     this.searchParams = searchParams;
     this.worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
       final Thread t = new Thread(r, "indexer-" + nodeName);
@@ -114,15 +117,36 @@ final class IndexingBlockListener implements BlockListener, AutoCloseable {
     }
   }
 
-  /** The search parameter values of a live version, from its content in the ledger store. */
+  /**
+   * The search parameter values of a live version, from its content (placed large content is fetched from its
+   * holders). Content that cannot be read (every holder of a leaf gone) is indexed without parameters rather than
+   * stopping the index at this block; a read of it answers the error.
+   */
   private List<IndexedParam> paramsOf(final IndexedVersion v) {
-    return searchParams.extractor().extract(parse(store, v.contentId()));
+    if ("Binary".equals(v.resourceType()) && isLarge(v)) {
+      // A Binary has no search parameters of its own, only meta's (_tag, _profile, _security, _source): a large one
+      // is not fetched and parsed (tens of MiB on every node) for those; _id and _lastUpdated come from its version row.
+      return List.of();
+    }
+    final byte[] json;
+    try {
+      json = content.read(ContentId.parse(v.contentId()));
+    } catch (final DagException e) {
+      LOG.warn("content not readable, indexed without search parameters resource={}/{} content={} reason={}", v.resourceType(),
+          v.resourceId(), v.contentId(), e.getMessage());
+      return List.of();
+    }
+    return searchParams.extractor().extract(parse(json));
   }
 
-  /** The resource whose canonical JSON has this content id in the ledger store. */
-  static Resource parse(final LedgerStore store, final String contentId) {
-    final byte[] json = DagReader.read(ContentId.parse(contentId), store::chunk);
+  /** The resource of this canonical JSON. */
+  static Resource parse(final byte[] json) {
     return (Resource) FhirContexts.r4().newJsonParser().parseResource(new String(json, StandardCharsets.UTF_8));
+  }
+
+  private boolean isLarge(final IndexedVersion v) {
+    final long threshold = store.genesis().map(g -> g.largeContentThreshold()).orElse(Long.MAX_VALUE);
+    return store.version(v.resourceType(), v.resourceId(), v.version()).map(rv -> rv.contentSize() > threshold).orElse(false);
   }
 
   /** Replays blocks that are in the store but not yet in the index (e.g. after a crash between the two). */

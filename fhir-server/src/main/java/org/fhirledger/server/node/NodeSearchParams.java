@@ -45,6 +45,7 @@ public final class NodeSearchParams {
   private final SearchIndex index;
   private final ReindexJobs jobs;
   private final LedgerStore store;
+  private final LedgerContent content;
   private final List<SearchParameter> fromIg;
   private volatile Snapshot current;
 
@@ -56,11 +57,12 @@ public final class NodeSearchParams {
     }
   }
 
-  public NodeSearchParams(final FhirContext fhir, final SearchIndex index, final LedgerStore store) {
+  public NodeSearchParams(final FhirContext fhir, final SearchIndex index, final LedgerStore store, final LedgerContent content) {
     this.fhir = fhir;
     this.index = index;
     this.jobs = index.reindexJobs();
     this.store = store;
+    this.content = content;
     this.fromIg = CustomSearchParams.fromIg(fhir);
     final SearchParamRegistry base = SearchParamRegistry.base(fhir);
     this.current = new Snapshot(base, new SearchParamExtractor(base), Map.of(), Set.of());
@@ -104,7 +106,7 @@ public final class NodeSearchParams {
     final List<IndexedVersion> heads = new ArrayList<>(liveSearchParameters());
     heads.sort(java.util.Comparator.comparingLong(IndexedVersion::blockHeight).thenComparing(IndexedVersion::resourceId));
     for (final IndexedVersion head : heads) {
-      final SearchParameter sp = (SearchParameter) IndexingBlockListener.parse(store, head.contentId());
+      final SearchParameter sp = (SearchParameter) IndexingBlockListener.parse(content.read(org.fhirledger.ledger.dag.ContentId.parse(head.contentId())));
       sp.setId(head.resourceId());
       add(sp, head.blockHeight(), active, activation);
     }
@@ -178,7 +180,16 @@ public final class NodeSearchParams {
     final List<IndexedVersion> batch = jobs.nextBatch(job, REINDEX_BATCH);
     final Map<IndexedVersion, List<IndexedParam>> rows = new LinkedHashMap<>();
     for (final IndexedVersion v : batch) {
-      final List<IndexedParam> values = one.extract(IndexingBlockListener.parse(store, v.contentId())).stream()
+      final byte[] json;
+      try {
+        json = content.read(org.fhirledger.ledger.dag.ContentId.parse(v.contentId()));
+      } catch (final org.fhirledger.ledger.dag.DagException e) {
+        // as the live indexer does: content nobody can serve any more gets no rows rather than stopping the job
+        LOG.warn("content not readable, reindexed without rows resource={}/{} reason={}", v.resourceType(), v.resourceId(), e.getMessage());
+        rows.put(v, List.of());
+        continue;
+      }
+      final List<IndexedParam> values = one.extract(IndexingBlockListener.parse(json)).stream()
           .filter(p -> p.name().equals(param.getName()) || p.name().startsWith(param.getName() + ":")).toList();
       rows.put(v, values);
     }

@@ -250,6 +250,27 @@ class SearchIndexTest {
   }
 
   @Test
+  void aMemberRemovedByACommittedMembershipChangeKeepsItsRowWithTheHeightOfTheRemoval() {
+    final Instant first = T0.truncatedTo(ChronoUnit.SECONDS);
+    index.recordNode(ORIGIN, "hospital-0", "127.0.0.1:9080", first);
+    index.recordNode(TX, "hospital-1", "127.0.0.1:9081", first);
+    index.recordMembership(List.of(ORIGIN), List.of(TX), 12);
+    // replayed on every start, and a later seen-again (the peer reconnecting) does not undo the removal
+    index.recordMembership(List.of(ORIGIN), List.of(TX), 12);
+    index.recordNode(TX, "hospital-1", "127.0.0.1:9081", first.plusSeconds(5));
+    assertThat(index.nodes()).containsExactly(
+        new RegisteredNode(ORIGIN, "hospital-0", "127.0.0.1:9080", first, first),
+        new RegisteredNode(TX, "hospital-1", "127.0.0.1:9081", first, first.plusSeconds(5), 12L));
+    assertThat(index.nodes().get(1).removed()).isTrue();
+
+    // added again at a later height: a member again; removed once more: the new height
+    index.recordMembership(List.of(ORIGIN, TX), List.of(), 20);
+    assertThat(index.nodes().get(1).removedAtHeight()).isNull();
+    index.recordMembership(List.of(ORIGIN), List.of(TX), 31);
+    assertThat(index.nodes().get(1).removedAtHeight()).isEqualTo(31L);
+  }
+
+  @Test
   void logEntriesComeBackNewestFirst() {
     index.log("INFO", "node.started", "height=0");
     index.log("WARN", "peer.unreachable", "peer=hospital-2");

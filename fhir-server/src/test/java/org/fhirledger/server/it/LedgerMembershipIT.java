@@ -134,6 +134,10 @@ class LedgerMembershipIT {
     for (int node = 0; node < 4; node++) {
       final int n = node;
       await().atMost(Duration.ofSeconds(30)).until(() -> !validatorKeys(status(n)).contains(fifth.toHex()));
+      // the node registry keeps the member's row, marked with the height of the block that removed it
+      final org.fhirledger.server.index.SearchIndex registry = network.node(n).node().index();
+      await().atMost(Duration.ofSeconds(30)).until(() -> registry.nodes().stream()
+          .anyMatch(r -> r.nodeKeyHex().equals(fifth.toHex()) && r.removed() && r.removedAtHeight() > 0));
     }
     final BaseServerResponseException unknown = refused(0, remove(fifth.toHex()));
     assertThat(unknown.getStatusCode()).isEqualTo(422);

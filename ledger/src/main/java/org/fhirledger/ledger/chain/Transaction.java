@@ -25,7 +25,12 @@ public final class Transaction {
    * A flag of the signed transaction rather than a node setting, so every node decides alike.
    */
   public static final int FLAG_REFERENTIAL_INTEGRITY = 1;
-  private static final int KNOWN_FLAGS = FLAG_REFERENTIAL_INTEGRITY;
+  /**
+   * The transaction carries {@link ContentPlacement}s after its conditions: the storage receipts of the holders
+   * of its large content. Without the flag the encoding ends after the conditions, exactly as before it existed.
+   */
+  public static final int FLAG_PLACED_CONTENT = 2;
+  private static final int KNOWN_FLAGS = FLAG_REFERENTIAL_INTEGRITY | FLAG_PLACED_CONTENT;
   private static final int MAX_CLIENT_ID = 512;
   private static final int MIN_CHANGE_BYTES = 30;
 
@@ -37,6 +42,7 @@ public final class Transaction {
   private final List<ResourceChange> changes;
   private final int flags;
   private final List<Condition> conditions;
+  private final List<ContentPlacement> placements;
   private final byte[] signature;
   private final Hash32 hash;
 
@@ -49,6 +55,7 @@ public final class Transaction {
       final List<ResourceChange> changes,
       final int flags,
       final List<Condition> conditions,
+      final List<ContentPlacement> placements,
       final byte[] signature,
       final Hash32 knownHash) {
     this.chainId = Objects.requireNonNull(chainId);
@@ -67,6 +74,8 @@ public final class Transaction {
     if (this.conditions.size() > MAX_CONDITIONS) {
       throw new IllegalArgumentException("a transaction holds at most " + MAX_CONDITIONS + " conditions");
     }
+    this.placements = List.copyOf(placements);
+    checkPlacements(this.flags, this.changes, this.placements);
     this.signature = signature.clone();
     // Known when signing (computed once for the signature) or decoding (hashed from the received bytes).
     this.hash = knownHash != null ? knownHash : Hash32.sha256(unsignedBytes());
@@ -93,13 +102,48 @@ public final class Transaction {
       final List<ResourceChange> changes,
       final int flags,
       final List<Condition> conditions) {
+    return sign(chainId, origin, clientId, timestamp, nonce, changes, flags, conditions, List.of());
+  }
+
+  /**
+   * Builds and signs a transaction that also carries the placements of its large content; with placements,
+   * {@link #FLAG_PLACED_CONTENT} is set here.
+   */
+  public static Transaction sign(
+      final String chainId,
+      final Signer origin,
+      final String clientId,
+      final long timestamp,
+      final long nonce,
+      final List<ResourceChange> changes,
+      final int requestedFlags,
+      final List<Condition> conditions,
+      final List<ContentPlacement> placements) {
+    final int flags = placements.isEmpty() ? requestedFlags & ~FLAG_PLACED_CONTENT : requestedFlags | FLAG_PLACED_CONTENT;
     if (changes.isEmpty() || changes.size() > MAX_CHANGES) {
       throw new IllegalArgumentException("a transaction holds 1.." + MAX_CHANGES + " changes");
     }
-    final Transaction unsigned =
-        new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, flags, conditions, new byte[0], null);
-    return new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, flags, conditions,
+    final Transaction unsigned = new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, flags,
+        conditions, placements, new byte[0], null);
+    return new Transaction(chainId, origin.publicKey(), clientId, timestamp, nonce, changes, flags, conditions, placements,
         origin.sign(unsigned.hash.toArray()), unsigned.hash);
+  }
+
+  /** Placements only with the flag, at least one then, in increasing change order, each for a change with content. */
+  private static void checkPlacements(final int flags, final List<ResourceChange> changes, final List<ContentPlacement> placements) {
+    if (((flags & FLAG_PLACED_CONTENT) != 0) == placements.isEmpty()) {
+      throw new IllegalArgumentException("content placements go with the placed-content flag, and only with it");
+    }
+    int last = -1;
+    for (final ContentPlacement p : placements) {
+      if (p.change() <= last || p.change() >= changes.size()) {
+        throw new IllegalArgumentException("placement of change " + p.change() + " out of order or out of range");
+      }
+      if (changes.get(p.change()).content() == null) {
+        throw new IllegalArgumentException("placement of change " + p.change() + ", which has no content");
+      }
+      last = p.change();
+    }
   }
 
   public boolean hasValidSignature(final SignatureVerifier verifier) {
@@ -146,12 +190,22 @@ public final class Transaction {
     return conditions;
   }
 
+  /** The receipts of the holders of this transaction's large content (empty for small content). */
+  public List<ContentPlacement> placements() {
+    return placements;
+  }
+
+  /** The placement of change {@code index}, if its content was placed. */
+  public java.util.Optional<ContentPlacement> placementOf(final int index) {
+    return placements.stream().filter(p -> p.change() == index).findFirst();
+  }
+
   public byte[] signature() {
     return signature.clone();
   }
 
   private byte[] unsignedBytes() {
-    final ByteWriter out = new ByteWriter(128 + 96 * changes.size());
+    final ByteWriter out = new ByteWriter(128 + 96 * changes.size() + 64 * placementSignatures());
     writeUnsigned(out);
     return out.toByteArray();
   }
@@ -166,6 +220,12 @@ public final class Transaction {
     for (final Condition c : conditions) {
       c.write(out);
     }
+    if ((flags & FLAG_PLACED_CONTENT) != 0) {
+      out.i32(placements.size());
+      for (final ContentPlacement p : placements) {
+        p.write(out);
+      }
+    }
   }
 
   public void write(final ByteWriter out) {
@@ -174,9 +234,13 @@ public final class Transaction {
   }
 
   public byte[] encode() {
-    final ByteWriter out = new ByteWriter(200 + 96 * changes.size());
+    final ByteWriter out = new ByteWriter(200 + 96 * changes.size() + 64 * placementSignatures());
     write(out);
     return out.toByteArray();
+  }
+
+  private int placementSignatures() {
+    return placements.stream().mapToInt(ContentPlacement::size).sum();
   }
 
   public static Transaction read(final ByteReader in) {
@@ -204,10 +268,22 @@ public final class Transaction {
     for (int i = 0; i < nConditions; i++) {
       conditions[i] = Condition.read(in);
     }
+    final List<ContentPlacement> placements = new java.util.ArrayList<>();
+    if ((flags & FLAG_PLACED_CONTENT) != 0) {
+      final int nPlacements = in.count(n, 8);
+      for (int i = 0; i < nPlacements; i++) {
+        placements.add(ContentPlacement.read(in));
+      }
+    }
     // The hash covers exactly the bytes read so far: hash them rather than encode the transaction again.
     final Hash32 hash = in.hashSince(start);
     final byte[] sig = in.bytes(64);
-    return new Transaction(chainId, origin, clientId, timestamp, nonce, List.of(changes), flags, List.of(conditions), sig, hash);
+    try {
+      return new Transaction(chainId, origin, clientId, timestamp, nonce, List.of(changes), flags, List.of(conditions), placements,
+          sig, hash);
+    } catch (final IllegalArgumentException e) {
+      throw new DecodingException("invalid transaction: " + e.getMessage());
+    }
   }
 
   public static Transaction decode(final byte[] bytes) {

@@ -59,6 +59,43 @@ public final class DagReader {
     return List.copyOf(ids);
   }
 
+  /**
+   * The distinct leaf (raw) ids of the DAG in the order of first appearance, read from its interior nodes alone
+   * (the leaves themselves are not asked for), each interior node checked against its id and its size against
+   * its parent's link ({@code expectedSize} for the root, -1 for no check). What a validator needs to know which
+   * leaves large content has, when only the interior nodes travel with the block.
+   */
+  public static List<ContentId> leafIds(final ContentId root, final long expectedSize, final ChunkSource interior) {
+    final Set<ContentId> leaves = new LinkedHashSet<>();
+    collectLeaves(root, expectedSize, interior, leaves, new java.util.HashSet<>(), 0);
+    return List.copyOf(leaves);
+  }
+
+  private static void collectLeaves(final ContentId id, final long expectedSize, final ChunkSource interior, final Set<ContentId> leaves,
+      final Set<ContentId> visited, final int depth) {
+    checkDepth(id, depth);
+    if (id.codec() == ContentId.CODEC_RAW) {
+      leaves.add(id);
+      return;
+    }
+    if (id.codec() != ContentId.CODEC_DAG_NODE) {
+      throw unknownCodec(id);
+    }
+    final DagNode node = decodeNode(id, fetch(id, interior));
+    checkSize(id, expectedSize, node.size());
+    if (!visited.add(id)) {
+      return;
+    }
+    long sum = 0;
+    for (final DagLink l : node.links()) {
+      sum += l.size();
+      collectLeaves(l.id(), l.size(), interior, leaves, visited, depth + 1);
+    }
+    if (sum != node.size()) {
+      throw new DagException.CorruptChunk(id, "children hold " + sum + " bytes, node says " + node.size());
+    }
+  }
+
   private static void collect(final ContentId id, final ChunkSource source, final Set<ContentId> ids, final int depth) {
     checkDepth(id, depth);
     if (!ids.add(id)) {

@@ -23,6 +23,9 @@ public sealed interface DhtAction {
   record StoreFinished(long op, ContentId id, List<StorageReceipt> receipts, List<Contact> refusedOrFailed)
       implements DhtAction {}
 
+  /** A direct STORE to one holder ended: its verified receipt, or null when it refused or failed. */
+  record StoredAt(long op, ContentId id, PublicKey holder, StorageReceipt receipt) implements DhtAction {}
+
   /**
    * A direct FIND_VALUE to one holder answered with bytes, which are NOT yet checked: the fetcher checks them
    * on its own threads, off the event loop.

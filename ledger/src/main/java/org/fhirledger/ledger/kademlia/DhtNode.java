@@ -41,6 +41,7 @@ public final class DhtNode implements PeerListener, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final Map<Long, CompletableFuture<DhtAction>> waiting = new ConcurrentHashMap<>();
   private final String name;
+  private final Signer signer;
 
   public DhtNode(
       final Signer signer,
@@ -49,6 +50,7 @@ public final class DhtNode implements PeerListener, AutoCloseable {
       final MemberDirectory directory,
       final PeerTransport transport) {
     this.protocol = new KademliaProtocol(signer, config, chunks, directory::isMember, System.nanoTime());
+    this.signer = signer;
     this.transport = transport;
     this.directory = directory;
     this.chunks = chunks;
@@ -99,6 +101,17 @@ public final class DhtNode implements PeerListener, AutoCloseable {
   public CompletableFuture<DhtAction.StoreFinished> store(final ContentId id) {
     final long op = ops.incrementAndGet();
     return submit(op, () -> protocol.store(clock.getAsLong(), op, id)).thenApply(DhtAction.StoreFinished.class::cast);
+  }
+
+  /** One STORE of the bytes to one chosen holder: {@link DhtAction.StoredAt} with its receipt or none. */
+  public CompletableFuture<DhtAction.StoredAt> storeAt(final PublicKey holder, final ContentId id, final byte[] data) {
+    final long op = ops.incrementAndGet();
+    return submit(op, () -> protocol.storeAt(clock.getAsLong(), op, holder, id, data)).thenApply(DhtAction.StoredAt.class::cast);
+  }
+
+  /** This node's signed receipt for a chunk it holds. */
+  public StorageReceipt ownReceipt(final ContentId id) {
+    return StorageReceipt.sign(id, signer);
   }
 
   /** One FIND_VALUE to one holder: ChunkReceived (bytes not yet checked) or ChunkMissing. */
@@ -215,6 +228,8 @@ public final class DhtNode implements PeerListener, AutoCloseable {
     } else if (a instanceof DhtAction.ChunkReceived x) {
       return x.op();
     } else if (a instanceof DhtAction.ChunkMissing x) {
+      return x.op();
+    } else if (a instanceof DhtAction.StoredAt x) {
       return x.op();
     }
     throw new IllegalStateException("no operation: " + a);

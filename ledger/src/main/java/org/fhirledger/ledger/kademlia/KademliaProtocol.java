@@ -20,6 +20,7 @@ import org.fhirledger.ledger.kademlia.Requests.LookupQuery;
 import org.fhirledger.ledger.kademlia.Requests.Operation;
 import org.fhirledger.ledger.kademlia.Requests.Pending;
 import org.fhirledger.ledger.kademlia.Requests.Purpose;
+import org.fhirledger.ledger.kademlia.Requests.DirectStore;
 import org.fhirledger.ledger.kademlia.Requests.ReplicaStore;
 import org.fhirledger.ledger.kademlia.Requests.StoreRequest;
 
@@ -250,6 +251,17 @@ public final class KademliaProtocol {
     return out;
   }
 
+  /**
+   * One direct STORE of the given bytes to a chosen holder (placement of large content on the holders the
+   * validator set assigns, rather than on those a lookup finds). Ends with {@link DhtAction.StoredAt}: the
+   * holder's verified receipt, or none when it refused, answered wrongly or not at all.
+   */
+  public List<DhtAction> storeAt(final long now, final long op, final PublicKey holder, final ContentId id, final byte[] data) {
+    final List<DhtAction> out = new ArrayList<>();
+    request(now, Contact.of(holder), new DirectStore(checkOp(op), id), rid -> new DhtMessage.Store(rid, id, data), out);
+    return out;
+  }
+
   /** One direct FIND_VALUE to a chosen holder (the parallel fetcher's request). */
   public List<DhtAction> fetch(final long now, final long op, final PublicKey holder, final ContentId id) {
     final List<DhtAction> out = new ArrayList<>();
@@ -324,6 +336,11 @@ public final class KademliaProtocol {
       } else {
         failed(now, p, false, out);
       }
+    } else if (purpose instanceof DirectStore d) {
+      final StorageReceipt receipt = message instanceof DhtMessage.Stored m && m.held() && m.id().equals(d.id())
+          ? new StorageReceipt(d.id(), from.key(), m.receiptSignature()) : null;
+      final boolean good = receipt != null && receipt.verify(org.fhirledger.ledger.crypto.Ed25519Keys.verifier());
+      out.add(new DhtAction.StoredAt(d.op(), d.id(), from.key(), good ? receipt : null));
     } else if (purpose instanceof FetchRequest f) {
       if (message instanceof DhtMessage.Value m && m.id().equals(f.id())) {
         out.add(new DhtAction.ChunkReceived(f.op(), f.id(), from, m.data()));
@@ -505,6 +522,8 @@ public final class KademliaProtocol {
       }
     } else if (purpose instanceof FetchRequest f) {
       out.add(new DhtAction.ChunkMissing(f.op(), f.id(), p.to(), timedOut));
+    } else if (purpose instanceof DirectStore d) {
+      out.add(new DhtAction.StoredAt(d.op(), d.id(), p.to().key(), null));
     }
   }
 

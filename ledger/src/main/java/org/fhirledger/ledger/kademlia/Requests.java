@@ -20,6 +20,9 @@ final class Requests {
 
   record FetchRequest(long op, ContentId id) implements Purpose {}
 
+  /** A STORE to a holder chosen by the caller (placement of large content). */
+  record DirectStore(long op, ContentId id) implements Purpose {}
+
   /** A STORE of repair or republish: nobody waits for it. */
   record ReplicaStore() implements Purpose {}
 

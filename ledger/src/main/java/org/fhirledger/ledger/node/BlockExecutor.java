@@ -189,13 +189,17 @@ public final class BlockExecutor {
       }
     }
     final Set<String> touched = new HashSet<>();
-    for (final ResourceChange c : tx.changes()) {
+    for (int i = 0; i < tx.changes().size(); i++) {
+      final ResourceChange c = tx.changes().get(i);
       final String why = checkChange(c, txState, touched);
       if (why != null) {
         return why;
       }
       final ResourceVersion v = versionOf(c, tx, height, index);
-      txState.put(v, c.operation() == Operation.DELETE ? ContentTerms.NONE : termsOf(c, blockChunks));
+      // Placed (large) content: its leaves are on 2f+1 holders, not on every node, so no node reads it here and
+      // it has no condition keys or references, on every node alike (docs/protocol/large-content.md).
+      final boolean placed = tx.placementOf(i).isPresent();
+      txState.put(v, c.operation() == Operation.DELETE || placed ? ContentTerms.NONE : termsOf(c, blockChunks));
       written.add(v);
     }
     return tx.enforcesReferentialIntegrity() ? checkReferences(tx, txState) : null;

@@ -106,7 +106,8 @@ public final class LedgerNode implements AutoCloseable {
     this.config = config;
     this.listeners = List.copyOf(listeners);
     this.executor = new BlockExecutor(store, extractor);
-    this.blockValidator = new LedgerBlockValidator(genesis.chainId(), genesis.manager(), store, verifier, this::verifiedInMempool);
+    this.blockValidator = new LedgerBlockValidator(genesis.chainId(), genesis.manager(), store, verifier, this::verifiedInMempool,
+        genesis.largeContentThreshold());
     final String name = genesis.validatorSet().byKey(signer.publicKey()).map(v -> v.name()).orElse(signer.publicKey().toShortHex());
     this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.eventQueueCapacity()),
         r -> daemon(r, "ledger-" + name));
@@ -144,6 +145,12 @@ public final class LedgerNode implements AutoCloseable {
   public CompletableFuture<TransactionOutcome> submit(final Transaction tx, final List<Chunk> chunks) {
     final CompletableFuture<TransactionOutcome> result = new CompletableFuture<>();
     final PendingTransaction pending = new PendingTransaction(tx, chunks);
+    // receipts of large content are checked here, on the writer's thread, not on the event thread
+    final String badPlacement = blockValidator.precheckPlacements(tx, chunks);
+    if (badPlacement != null) {
+      result.completeExceptionally(new NodeBusyException("the placement of the content is not valid: " + badPlacement));
+      return result;
+    }
     final boolean queued = submitEvent(() -> {
       final Optional<TransactionOutcome> done = store.outcome(tx.hash());
       if (done.isPresent()) {
@@ -315,6 +322,9 @@ public final class LedgerNode implements AutoCloseable {
     final List<Transaction> txs = new ArrayList<>(selected.size());
     final Map<ContentId, Chunk> chunks = new LinkedHashMap<>();
     for (final PendingTransaction p : selected) {
+      if (!placementStillValid(p, height)) {
+        continue;
+      }
       txs.add(p.transaction());
       for (final Chunk c : p.chunks()) {
         // A chunk already in the store came with an earlier block that every node applied before this one.
@@ -323,10 +333,39 @@ public final class LedgerNode implements AutoCloseable {
         }
       }
     }
+    if (txs.isEmpty()) {
+      return Optional.empty();
+    }
     final List<Chunk> chunkList = List.copyOf(chunks.values());
     final BlockHeader header = new BlockHeader(genesis.chainId(), height, parent, System.currentTimeMillis(), signer.publicKey(), round,
         Block.transactionsRoot(txs), Block.contentRoot(chunkList));
     return Optional.of(new Block(header, txs, chunkList));
+  }
+
+  /**
+   * A transaction with placed content is proposed only while its receipts match the assignment of the height
+   * (a membership change since its placement moves the assignment): otherwise every validator would refuse the
+   * block and the round would be lost. Such a transaction leaves the pool and its writer gets a 503.
+   */
+  private boolean placementStillValid(final PendingTransaction p, final long height) {
+    final Transaction tx = p.transaction();
+    if (tx.placements().isEmpty()) {
+      return true;
+    }
+    final Map<ContentId, byte[]> carried = new HashMap<>();
+    p.chunks().forEach(c -> carried.put(c.id(), c.dataUnsafe()));
+    final String why = blockValidator.checkContent(tx, store.validatorsAt(height), carried);
+    if (why == null) {
+      return true;
+    }
+    LOG.warn("dropped transaction with invalid placement node={} tx={} reason={}", signer.publicKey().toShortHex(),
+        tx.hash().toShortHex(), why);
+    mempool.remove(tx.origin(), tx.hash());
+    final CompletableFuture<TransactionOutcome> f = waiting.remove(tx.hash());
+    if (f != null) {
+      f.completeExceptionally(new NodeBusyException("the placement of the content is no longer valid: " + why));
+    }
+    return false;
   }
 
   private void perform(final List<ConsensusAction> actions) {
@@ -552,7 +591,10 @@ public final class LedgerNode implements AutoCloseable {
       if (message instanceof NodeMessage.TransactionGossip g) {
         final List<PendingTransaction> verified = new ArrayList<>(g.transactions().size());
         for (final PendingTransaction p : g.transactions()) {
-          final String why = blockValidator.checkSignedTransaction(p.transaction());
+          String why = blockValidator.checkSignedTransaction(p.transaction());
+          if (why == null) {
+            why = blockValidator.precheckPlacements(p.transaction(), p.chunks());
+          }
           if (why == null) {
             verified.add(p);
           } else {

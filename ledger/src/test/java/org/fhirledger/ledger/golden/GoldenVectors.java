@@ -124,6 +124,31 @@ final class GoldenVectors {
     return new Genesis(CHAIN_ID, 1_700_000_000_000L, validators, KEYS.get(0).publicKey());
   }
 
+  /**
+   * A create of a Binary whose content (the DAG node of dag-node.hex) was placed: the receipts of the 3
+   * assigned holders (2f+1 of the 4 golden validators) of each of its 2 leaves, in assignment order.
+   */
+  static Transaction placedTransaction() {
+    final DagNode node = dagNode();
+    final org.fhirledger.ledger.kademlia.ContentAssignment assignment = new org.fhirledger.ledger.kademlia.ContentAssignment(genesis().validatorSet());
+    final List<byte[]> receipts = new ArrayList<>();
+    for (final DagLink leaf : node.links()) {
+      for (final org.fhirledger.ledger.crypto.PublicKey holder : assignment.holders(leaf.id())) {
+        final Signer key = KEYS.stream().filter(k -> k.publicKey().equals(holder)).findFirst().orElseThrow();
+        receipts.add(org.fhirledger.ledger.kademlia.StorageReceipt.sign(leaf.id(), key).signature());
+      }
+    }
+    return Transaction.sign(CHAIN_ID, KEYS.get(1), "client-c", 1_700_000_002_000L, 45,
+        List.of(new ResourceChange(Operation.CREATE, "Binary", "large-1", 1, 0, node.id(), node.size())), 0, List.of(),
+        List.of(new org.fhirledger.ledger.chain.ContentPlacement(0, receipts)));
+  }
+
+  /** The golden genesis with a large-content threshold of 512 KiB instead of the default: encoding version 2. */
+  static Genesis genesisWithThreshold() {
+    final Genesis g = genesis();
+    return new Genesis(g.chainId(), g.timestamp(), g.validators(), g.manager(), 512 * 1024);
+  }
+
   /** A fifth member, key {@code SHA-256("fhirledger/golden/key/4")}, that the manager (key 0) adds. */
   static Validator newMember() {
     final Signer key = Ed25519Keys.fromPrivateKey(Hash32.sha256("fhirledger/golden/key/4".getBytes(StandardCharsets.US_ASCII)).toArray());
@@ -154,6 +179,10 @@ final class GoldenVectors {
             () -> certificate().encode(), b -> CommitCertificate.decode(b).encode()),
         new Vector("genesis", "Genesis of the four golden validators, key 0 as manager",
             () -> genesis().encode(), b -> Genesis.decode(b).encode()),
+        new Vector("genesis-threshold", "Genesis as genesis.hex with a large-content threshold of 512 KiB (encoding version 2)",
+            () -> genesisWithThreshold().encode(), b -> Genesis.decode(b).encode()),
+        new Vector("placed-transaction", "Transaction: create of Binary/large-1 whose DAG-node content was placed; 2 leaves x 3 holders' receipts; signed by key 1",
+            () -> placedTransaction().encode(), b -> Transaction.decode(b).encode()),
         new Vector("dag-node", "DagNode over the raw leaves \"hello, \" and \"world\"",
             () -> dagNode().encode(), b -> DagNode.decode(b).encode()),
         new Vector("merkle-proof", "MerkleProof of transaction 1 of the block's three against its transactionsRoot",

@@ -71,6 +71,7 @@ public final class RocksDbLedgerStore implements LedgerStore {
   static final String CF_TERMS = "terms";
   static final String CF_RESOURCE_TERMS = "resource_terms";
   static final String CF_VALIDATORS = "validators";
+  static final String CF_DHT_CHUNKS = "dht_chunks";
   /**
    * Keys → values: blocks height → Block.encode(); block_hash height → hash; block_height hash → height;
    * certificates height → encode(); outcomes tx hash → outcome; chunks CID bytes → chunk bytes;
@@ -79,10 +80,12 @@ public final class RocksDbLedgerStore implements LedgerStore {
    * target id, source type, source id) → empty, for the live resources only; resource_terms (type, id) → the
    * resource's current terms, so that a new version can remove the old ones; validators first height in force
    * → ValidatorSet.encode() (the genesis set at 1, then one entry per block whose membership changes committed,
-   * written in that block's batch). Heights and versions are big-endian i64.
+   * written in that block's batch); dht_chunks CID bytes → chunk bytes, the leaves of large content this node
+   * holds for the DHT (apart from chunks, which holds what blocks carried, so that "a chunk in the store came
+   * with a block every node applied" stays true). Heights and versions are big-endian i64.
    */
   static final List<String> COLUMN_FAMILIES = List.of(CF_BLOCKS, CF_BLOCK_HASH, CF_BLOCK_HEIGHT, CF_CERTIFICATES, CF_OUTCOMES,
-      CF_CHUNKS, CF_VERSIONS, CF_HEADS, CF_METADATA, CF_TERMS, CF_RESOURCE_TERMS, CF_VALIDATORS);
+      CF_CHUNKS, CF_VERSIONS, CF_HEADS, CF_METADATA, CF_TERMS, CF_RESOURCE_TERMS, CF_VALIDATORS, CF_DHT_CHUNKS);
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbLedgerStore.class);
   // store-owned metadata ('s') and callers' metadata ('u') never collide
@@ -432,6 +435,46 @@ public final class RocksDbLedgerStore implements LedgerStore {
       throw new StorageException("chunk " + id + " is corrupt on disk at " + dir);
     }
     return data;
+  }
+
+  /** A chunk held for the DHT (a leaf of large content placed on this node), checked against its id. */
+  public Optional<byte[]> dhtChunk(final ContentId id) {
+    final Optional<byte[]> data = get(CF_DHT_CHUNKS, id.toBytes(), Function.identity());
+    if (data.isPresent() && !id.matches(data.get())) {
+      throw new StorageException("DHT chunk " + id + " is corrupt on disk at " + dir);
+    }
+    return data;
+  }
+
+  public boolean hasDhtChunk(final ContentId id) {
+    return whileOpen(() -> db.keyExists(cf.get(CF_DHT_CHUNKS), id.toBytes()));
+  }
+
+  /** Keeps a chunk for the DHT; not synced (a chunk lost in a crash comes back by republish from the others). */
+  public void putDhtChunk(final ContentId id, final byte[] data) {
+    if (!id.matches(data)) {
+      throw new IllegalArgumentException("chunk bytes do not hash to " + id);
+    }
+    whileOpen(() -> {
+      final byte[] key = id.toBytes();
+      if (!db.keyExists(cf.get(CF_DHT_CHUNKS), key)) {
+        db.put(cf.get(CF_DHT_CHUNKS), plainWrite, key, data);
+      }
+      return null;
+    });
+  }
+
+  /** The ids of the chunks held for the DHT (keys only: values are not read). */
+  public List<ContentId> dhtChunkIds() {
+    return whileOpen(() -> {
+      final List<ContentId> ids = new ArrayList<>();
+      try (RocksIterator it = db.newIterator(cf.get(CF_DHT_CHUNKS))) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          ids.add(ContentId.fromBytes(it.key()));
+        }
+      }
+      return ids;
+    });
   }
 
   @Override
