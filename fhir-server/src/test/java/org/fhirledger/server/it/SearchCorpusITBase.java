@@ -124,6 +124,9 @@ abstract class SearchCorpusITBase {
         final String ref = e.getResource().getIdElement().toUnqualifiedVersionless().getValue();
         (e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE ? pageIncludes : pageMatches).add(ref);
       }
+      if (c.query().contains("_total=none")) {
+        assertThat(page.hasTotal()).as("_total=none: no Bundle.total in " + c).isFalse();
+      }
       if (page.hasTotal()) {
         assertThat(page.getTotal()).as("Bundle.total of " + c + " on page " + pages).isEqualTo(c.matches().size());
       }

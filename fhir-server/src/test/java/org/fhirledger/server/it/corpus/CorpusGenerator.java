@@ -47,6 +47,8 @@ public final class CorpusGenerator {
   private final CorpusResources data;
   private final Instant now;
   private final List<SearchCase> cases = new ArrayList<>();
+  /** The queries so far: a value picked twice (e.g. by two spreads) gives one search, not two. */
+  private final Set<String> queries = new java.util.HashSet<>();
 
   private CorpusGenerator(final CorpusResources data, final Instant now) {
     this.data = data;
@@ -79,6 +81,9 @@ public final class CorpusGenerator {
   // --- building cases
 
   private <T extends Resource> void add(final Class<T> type, final String query, final Predicate<T> match, final String... features) {
+    if (!queries.add(type.getSimpleName() + "?" + query)) {
+      return;
+    }
     cases.add(new SearchCase(type.getSimpleName() + "?" + query, matches(type, match), null, null, false, Set.of(features)));
   }
 
@@ -88,6 +93,9 @@ public final class CorpusGenerator {
 
   private <T extends Resource> void sorted(final Class<T> type, final String query, final Predicate<T> match, final Comparator<T> order,
       final String... features) {
+    if (!queries.add(type.getSimpleName() + "?" + query)) {
+      return;
+    }
     final List<String> ordered = data.all(type).stream().filter(match).sorted(order.thenComparing(CorpusResources::ref))
         .map(CorpusResources::ref).toList();
     cases.add(new SearchCase(type.getSimpleName() + "?" + query, new TreeSet<>(ordered), ordered, null, false, Set.of(features)));
@@ -95,10 +103,16 @@ public final class CorpusGenerator {
 
   private <T extends Resource> void included(final Class<T> type, final String query, final Predicate<T> match,
       final Function<Set<String>, Set<String>> includes, final String... features) {
+    if (!queries.add(type.getSimpleName() + "?" + query)) {
+      return;
+    }
     cases.add(new SearchCase(type.getSimpleName() + "?" + query, matches(type, match), null, includes, false, Set.of(features)));
   }
 
   private <T extends Resource> void counted(final Class<T> type, final String query, final Predicate<T> match, final String... features) {
+    if (!queries.add(type.getSimpleName() + "?" + query)) {
+      return;
+    }
     cases.add(new SearchCase(type.getSimpleName() + "?" + query, matches(type, match), null, null, true, Set.of(features)));
   }
 
@@ -189,6 +203,9 @@ public final class CorpusGenerator {
     add(Patient.class, "family:exact=" + lower, p -> Matchers.string(Params.family(p), "exact", lower), "type:string", "modifier:exact");
     add(Patient.class, "family=mu", p -> Matchers.string(Params.family(p), "", "mu"), "type:string");
     add(Patient.class, "family:contains=UN", p -> Matchers.string(Params.family(p), "contains", "UN"), "type:string", "modifier:contains");
+    add(Patient.class, "family:exact=Müller", p -> Matchers.string(Params.family(p), "exact", "Müller"), "type:string", "modifier:exact");
+    add(Patient.class, "family:contains=ULL", p -> Matchers.string(Params.family(p), "contains", "ULL"), "type:string", "modifier:contains");
+    add(Patient.class, "given=jurg", p -> Matchers.string(Params.given(p), "", "jurg"), "type:string");
     for (final String g : spread(patients().stream().flatMap(p -> Params.given(p).stream()).toList(), 3)) {
       final String prefix = g.substring(0, Math.min(4, g.length()));
       add(Patient.class, "given=" + prefix, p -> Matchers.string(Params.given(p), "", prefix), "type:string");
@@ -212,6 +229,9 @@ public final class CorpusGenerator {
     add(Patient.class, "gender=http://hl7.org/fhir/administrative-gender|male",
         p -> Matchers.token(Params.gender(p), "http://hl7.org/fhir/administrative-gender|male"), "type:token");
     add(Patient.class, "gender:not=male", p -> !Matchers.token(Params.gender(p), "male"), "type:token", "modifier:not");
+    add(Patient.class, "gender:not=male,female", p -> !Matchers.token(Params.gender(p), "male") && !Matchers.token(Params.gender(p), "female"),
+        "type:token", "modifier:not", "or");
+    add(Patient.class, "gender=FEMALE", p -> Matchers.token(Params.gender(p), "FEMALE"), "type:token");
     add(Patient.class, "gender=male,female", p -> Matchers.token(Params.gender(p), "male") || Matchers.token(Params.gender(p), "female"),
         "type:token", "or");
     final List<Tok> ids = patients().stream().flatMap(p -> Params.identifier(p).stream()).toList();
@@ -303,6 +323,11 @@ public final class CorpusGenerator {
         "eb" + month, "ap" + month)) {
       add(Observation.class, "patient=" + busy + "&date=" + v,
           o -> Matchers.reference(Params.patient(o), null, busy) && Matchers.date(Params.date(o), v, now), features("type:date", v, false));
+    }
+    for (final String exact : spread(data.all(Observation.class).stream().filter(Observation::hasEffectiveDateTimeType)
+        .map(o -> o.getEffectiveDateTimeType().getValueAsString()).filter(v -> v.length() > 19).toList(), 3)) {
+      add(Observation.class, "date=" + exact, o -> Matchers.date(Params.date(o), exact, now), "type:date", "prefix:eq");
+      add(Observation.class, "date=le" + exact, o -> Matchers.date(Params.date(o), "le" + exact, now), "type:date", "prefix:le");
     }
     add(Observation.class, "date=ge" + month + "&date=lt" + day.substring(0, 4) + "-12-31",
         o -> Matchers.date(Params.date(o), "ge" + month, now) && Matchers.date(Params.date(o), "lt" + day.substring(0, 4) + "-12-31", now),
@@ -576,6 +601,12 @@ public final class CorpusGenerator {
       add(Condition.class, "subject:Patient.name=" + prefix,
           c -> via(Params.subject(c), Patient.class, p -> Matchers.string(Params.name(p), "", prefix)), "chain:1", "modifier:Type");
     }
+    final String busy = busiestPatient();
+    add(Observation.class, "patient._id=" + id(busy), o -> Matchers.reference(Params.patient(o), null, busy), "chain:1");
+    final Tok someId = Params.identifier((Patient) data.get(busy)).get(0);
+    add(Condition.class, "subject:Patient.identifier=" + someId.system() + "|" + someId.code(),
+        c -> via(Params.subject(c), Patient.class, p -> Matchers.token(Params.identifier(p), someId.system() + "|" + someId.code())),
+        "chain:1", "type:token");
     final String birth = middlePatient().getBirthDateElement().getValueAsString().substring(0, 4);
     add(Encounter.class, "subject:Patient.birthdate=lt" + birth,
         e -> via(Params.subject(e), Patient.class, p -> Matchers.date(Params.birthdate(p), "lt" + birth, now)), "chain:1", "prefix:lt");
@@ -671,6 +702,11 @@ public final class CorpusGenerator {
         e -> Matchers.token(Params.encounterClass(e), "EMER"),
         page -> minus(union(referrers(Condition.class, Params::encounter, page), targetsOf(Encounter.class, Params::serviceProvider, page)), page),
         "include", "revinclude");
+    final List<Encounter> encounters = data.all(Encounter.class);
+    final Set<String> some = encounters.stream().skip(encounters.size() / 3).limit(4).map(CorpusResources::ref)
+        .collect(Collectors.toCollection(TreeSet::new));
+    included(Encounter.class, "_id=" + some.stream().map(CorpusGenerator::id).collect(Collectors.joining(",")) + "&_include=*",
+        e -> some.contains(ref(e)), page -> minus(targetsOf(Encounter.class, Params::allReferences, page), page), "include", "include:*");
     final String gender = "female";
     included(Patient.class, "gender=" + gender + "&_revinclude=Condition:subject&_count=5", p -> Matchers.token(Params.gender(p), gender),
         page -> referrers(Condition.class, Params::subject, page), "revinclude");
@@ -707,6 +743,11 @@ public final class CorpusGenerator {
     sorted(Encounter.class, "_sort=date&_count=13", e -> true, byLowest(Params::date), "sort", "paging");
     sorted(Condition.class, "_sort=code", c -> true, Comparator.comparing((Condition c) -> Params.code(c).stream().map(Tok::code)
         .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(null), Comparator.nullsLast(Comparator.naturalOrder())), "sort");
+    final String someCode = commonMiddleRare(allTokens(Observation.class, Params::code)).get(1);
+    sorted(Observation.class, "code=" + someCode + "&_sort=patient,-date", o -> Matchers.token(Params.code(o), someCode),
+        Comparator.comparing((Observation o) -> Params.patient(o).stream().min(Comparator.naturalOrder()).orElse(null),
+            Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(byHighestDescending(Params::date)), "sort", "sort:multi",
+        "type:reference");
     sorted(Immunization.class, "_sort=-date", i -> true, byHighestDescending(Params::date), "sort", "sort:desc");
     sorted(Condition.class, "_sort=-_id", c -> true, Comparator.comparing(CorpusResources::ref, Comparator.reverseOrder()), "sort", "sort:desc");
     sorted(Patient.class, "_sort=_lastUpdated", p -> true, byLowest(Params::lastUpdated), "sort");
@@ -724,5 +765,7 @@ public final class CorpusGenerator {
     counted(Patient.class, "gender=female&_summary=count", p -> Matchers.token(Params.gender(p), "female"), "summary:count");
     counted(Encounter.class, "date=ge2010&_summary=count", e -> Matchers.date(Params.date(e), "ge2010", now), "summary:count", "prefix:ge");
     counted(Observation.class, "_summary=count", o -> true, "summary:count");
+    counted(Condition.class, "clinical-status=active&_count=0", c -> Matchers.token(Params.clinicalStatus(c), "active"), "summary:count");
+    add(Encounter.class, "class=AMB&_total=none&_count=100", e -> Matchers.token(Params.encounterClass(e), "AMB"), "total", "paging");
   }
 }

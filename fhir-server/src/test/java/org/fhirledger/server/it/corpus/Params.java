@@ -200,6 +200,22 @@ public final class Params {
     return targets(e.getServiceProvider());
   }
 
+  /** The targets of every R4 reference parameter of Encounter (what {@code _include=*} follows). */
+  public static List<String> allReferences(final Encounter e) {
+    final List<String> out = new ArrayList<>(subject(e));
+    out.addAll(participant(e));
+    out.addAll(serviceProvider(e));
+    e.getLocation().forEach(l -> out.addAll(targets(l.getLocation())));
+    e.getDiagnosis().forEach(d -> out.addAll(targets(d.getCondition())));
+    out.addAll(targets(e.getReasonReference()));
+    out.addAll(targets(e.getPartOf()));
+    out.addAll(targets(e.getBasedOn()));
+    out.addAll(targets(e.getAccount()));
+    out.addAll(targets(e.getAppointment()));
+    out.addAll(targets(e.getEpisodeOfCare()));
+    return out;
+  }
+
   public static List<Tok> reasonCode(final Encounter e) {
     return Values.tokens(e.getReasonCode());
   }
