@@ -13,7 +13,10 @@ import java.util.Map;
 /** Inserts the number, quantity and composite rows of one block (migration V4.2), next to {@link SearchParamWriter}. */
 final class NumericParamWriter {
   private static final String COMMON = "res_type, res_id, sp_name, valid_from";
-  private static final String COMPONENT = "%1$s_system, %1$s_value, %1$s_unit, %1$s_low, %1$s_high, %1$s_date_low, %1$s_date_high";
+  private static final String COMPONENT = "%1$s_system, %1$s_value, %1$s_unit, %1$s_low, %1$s_high, %1$s_date_low, %1$s_date_high"
+      + ", %1$s_code, %1$s_raw_low, %1$s_raw_high";
+
+  private static final int COMPONENT_COLUMNS = 10;
 
   private NumericParamWriter() {}
 
@@ -22,7 +25,7 @@ final class NumericParamWriter {
         PreparedStatement quantity = c.prepareStatement("INSERT INTO spidx_quantity (" + COMMON
             + ", value_low, value_high, system, code, unit, canonical_code, canonical_low, canonical_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         PreparedStatement composite = c.prepareStatement("INSERT INTO spidx_composite (" + COMMON + ", " + String.format(COMPONENT, "c1")
-            + ", " + String.format(COMPONENT, "c2") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + ", " + String.format(COMPONENT, "c2") + ") VALUES (?, ?, ?, ?" + ", ?".repeat(2 * COMPONENT_COLUMNS) + ")")) {
       for (final Map.Entry<IndexedVersion, List<IndexedParam>> e : heads.entrySet()) {
         final IndexedVersion v = e.getKey();
         if (v.deleted()) {
@@ -48,7 +51,7 @@ final class NumericParamWriter {
           } else if (p instanceof IndexedParam.Composite k) {
             SearchParamWriter.common(composite, v, p, height);
             component(composite, 5, k.first());
-            component(composite, 12, k.second());
+            component(composite, 5 + COMPONENT_COLUMNS, k.second());
             composite.addBatch();
           }
         }
@@ -60,8 +63,8 @@ final class NumericParamWriter {
   }
 
   /**
-   * Binds one component's seven columns from {@code at}: system, value, unit, low, high, date low, date high (see
-   * the V4.2 migration for what each type puts where).
+   * Binds one component's ten columns from {@code at}: system, value, unit, low, high, date low, date high (see
+   * the V4.2 migration for what each type puts where), then a quantity's code, low and high as written (V4.3).
    */
   private static void component(final PreparedStatement ps, final int at, final IndexedParam value) throws SQLException {
     String system = null;
@@ -71,6 +74,9 @@ final class NumericParamWriter {
     BigDecimal high = null;
     OffsetDateTime dateLow = null;
     OffsetDateTime dateHigh = null;
+    String code = null;
+    BigDecimal rawLow = null;
+    BigDecimal rawHigh = null;
     if (value instanceof IndexedParam.Token t) {
       system = t.system();
       text = t.value();
@@ -90,6 +96,9 @@ final class NumericParamWriter {
       unit = q.unit();
       low = q.canonicalLow();
       high = q.canonicalHigh();
+      code = q.code();
+      rawLow = q.low();
+      rawHigh = q.high();
     } else if (value instanceof IndexedParam.Date d) {
       dateLow = OffsetDateTime.ofInstant(d.low(), ZoneOffset.UTC);
       dateHigh = OffsetDateTime.ofInstant(d.high(), ZoneOffset.UTC);
@@ -108,5 +117,8 @@ final class NumericParamWriter {
       ps.setObject(at + 5, dateLow);
       ps.setObject(at + 6, dateHigh);
     }
+    ps.setString(at + 7, code);
+    ps.setBigDecimal(at + 8, rawLow);
+    ps.setBigDecimal(at + 9, rawHigh);
   }
 }

@@ -112,10 +112,14 @@ final class NumericPredicates {
       final QuantityValue v = q.anyOf().get(0);
       if (v.canonical()) {
         sql.append(prefix + "system = ? AND " + prefix + "value = ? AND ").param(v.system()).param(v.code());
-      } else if (v.code() != null) {
-        sql.append("(" + prefix + "value = ? OR " + prefix + "unit = ?) AND ").param(v.code()).param(v.code());
+        number(sql, v.number(), prefix + "low", prefix + "high");
+        return;
       }
-      number(sql, v.number(), prefix + "low", prefix + "high");
+      // without a system the value is compared as the resource wrote it (V4.3), like a quantity parameter's value_low/high
+      if (v.code() != null) {
+        sql.append("(" + prefix + "code = ? OR " + prefix + "unit = ?) AND ").param(v.code()).param(v.code());
+      }
+      number(sql, v.number(), prefix + "raw_low", prefix + "raw_high");
     } else {
       throw new IllegalStateException("no composite component predicate for " + c.getClass().getSimpleName());
     }

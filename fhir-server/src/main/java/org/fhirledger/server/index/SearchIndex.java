@@ -249,6 +249,7 @@ public final class SearchIndex {
         moveWatermark(c, height, blockHashHex);
         c.commit();
         noteIndexed(height);
+        refreshStatisticsIfGrown(c, versions.size());
         LOG.debug("index block applied height={} versions={}", height, versions.size());
         return true;
       } catch (final SQLException | RuntimeException e) {
@@ -261,6 +262,38 @@ public final class SearchIndex {
       throw new IndexException("could not index block " + height, e);
     }
   }
+
+  /** Versions indexed since this index last ran ANALYZE, and the versions it had indexed then (since it was opened). */
+  private long versionsSinceAnalyze;
+  private long versionsAtAnalyze;
+
+  /**
+   * PostgreSQL plans from table statistics, and the migrations create the tables empty: until autovacuum's next
+   * round (a minute apart, and only past its thresholds) a freshly filled index is planned as if each table held one
+   * row, and a two-level chain ({@code Observation?encounter.service-provider.name=x}) became nested loops over every
+   * row: 76 s on 120 Observations (found by the search corpus, issue 7). So the index runs ANALYZE itself whenever
+   * it has grown by as many versions as it had at the previous one (at least {@link #ANALYZE_MIN_VERSIONS}): a few
+   * times while it grows from empty, never per block. Statistics are an optimisation: a failure is logged, the block
+   * stays indexed.
+   */
+  private synchronized void refreshStatisticsIfGrown(final Connection c, final int versions) {
+    versionsSinceAnalyze += versions;
+    if (versionsSinceAnalyze < Math.max(ANALYZE_MIN_VERSIONS, versionsAtAnalyze)) {
+      return;
+    }
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute("ANALYZE");
+      c.commit();
+      versionsAtAnalyze += versionsSinceAnalyze;
+      versionsSinceAnalyze = 0;
+      LOG.debug("index statistics refreshed versions={}", versionsAtAnalyze);
+    } catch (final SQLException e) {
+      LOG.warn("index statistics not refreshed (ANALYZE failed); searches may be planned from stale statistics", e);
+    }
+  }
+
+  /** The growth, in versions, below which the index never runs ANALYZE itself. */
+  static final long ANALYZE_MIN_VERSIONS = 200;
 
   private static long lockWatermark(final Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT block_height FROM index_watermark WHERE id = 1 FOR UPDATE");

@@ -143,6 +143,21 @@ class ParameterTypesQueryTest extends IndexedSearchTestBase {
   }
 
   @Test
+  void compositeQuantityWithoutSystemComparesTheValueAsWrittenNotItsCanonicalForm() {
+    fixture.block(quantity("glucose", "2339-0", "5.4", UCUM, "mmol/L", "mmol/L"), quantity("weight", "29463-7", "74.2", UCUM, "kg", "kg"));
+
+    // 5.4 mmol/L is 0.0054 mol/L and 74.2 kg is 74200 g in the canonical columns: a unit-less value must not meet those
+    assertThat(fixture.ids("Observation", "code-value-quantity=" + LOINC + "|2339-0$gt5")).containsExactly("glucose");
+    assertThat(fixture.ids("Observation", "code-value-quantity=" + LOINC + "|2339-0$lt0.01")).isEmpty();
+    assertThat(fixture.ids("Observation", "code-value-quantity=" + LOINC + "|29463-7$lt75")).containsExactly("weight");
+    assertThat(fixture.ids("Observation", "code-value-quantity=" + LOINC + "|29463-7$gt1000")).isEmpty();
+    assertThat(fixture.ids("Observation", "code-value-quantity=29463-7$74.2||kg")).containsExactly("weight");
+    assertThat(fixture.ids("Observation", "code-value-quantity=29463-7$74200||kg")).isEmpty();
+    // with a system the canonical columns still convert
+    assertThat(fixture.ids("Observation", "code-value-quantity=29463-7$gt74000|" + UCUM + "|g")).containsExactly("weight");
+  }
+
+  @Test
   void missingIsTrueForResourcesWithoutAnyValueOfTheParameter() {
     final Patient full = new Patient();
     full.setId("full");
