@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(value = 1, jvmArgsAppend = "-Xmx1g")
 public class IndexExtractionBenchmark {
   /** The create workload's Patient (bench.Workloads.newPatientJson), as the DAO stores it. */
-  static final String PATIENT = "{\"resourceType\":\"Patient\",\"id\":\"0b6f3c0e-4a6e-4c52-9d8e-1f2a3b4c5d6e\",\"meta\":{\"versionId\":\"1\","
+  public static final String PATIENT = "{\"resourceType\":\"Patient\",\"id\":\"0b6f3c0e-4a6e-4c52-9d8e-1f2a3b4c5d6e\",\"meta\":{\"versionId\":\"1\","
       + "\"lastUpdated\":\"2026-12-06T07:00:00.000+00:00\",\"source\":\"urn:fhirledger:node:ab12\"},\"identifier\":[{\"system\":"
       + "\"urn:fhirledger:bench\",\"value\":\"run-42\"}],\"active\":true,\"name\":[{\"family\":\"Bench42\",\"given\":[\"Load\"]}],"
       + "\"gender\":\"female\",\"birthDate\":\"1980-01-01\"}";

@@ -17,7 +17,8 @@ import org.hl7.fhir.r4.model.Resource;
  * Search parameter extraction with the walk of simple paths against the FHIRPath engine alone, by this thread's CPU
  * time (not wall time: on a machine shared with other work, waiting for a core is not the code's cost). Rounds
  * alternate the two so that both see the same JIT state and the same neighbours. Arguments: folders of FHIR Bundles
- * (e.g. ../shared/data/synthea/smart-r4-synthea-2.4) and optionally {@code --rounds N}. Not a JMH benchmark but
+ * (e.g. ../shared/data/synthea/smart-r4-synthea-2.4; none: the create workload's Patient, 20,000 times) and
+ * optionally {@code --rounds N}. Not a JMH benchmark but
  * compiled with them (src/jmh/java, {@code -Pjmh}); docs/benchmarks.md gives the command.
  */
 public final class ExtractionCpuComparison {
@@ -36,6 +37,13 @@ public final class ExtractionCpuComparison {
         for (final Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
           fhir.newJsonParser().parseResource(Bundle.class, Files.readString(file)).getEntry().forEach(e -> resources.add(e.getResource()));
         }
+      }
+    }
+    if (resources.isEmpty()) {
+      // no folder: the create workload's small Patient, as every node indexes it per create
+      final Resource patient = (Resource) fhir.newJsonParser().parseResource(org.fhirledger.server.bench.IndexExtractionBenchmark.PATIENT);
+      for (int i = 0; i < 20_000; i++) {
+        resources.add(patient);
       }
     }
     final SearchParamExtractor walking = new SearchParamExtractor(fhir);
