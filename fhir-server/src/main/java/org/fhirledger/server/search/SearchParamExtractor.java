@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Computes the search parameter values of a resource from the R4 search parameters that HAPI's FhirContext
- * defines (their FHIRPath expressions, evaluated by HAPI's R4 FHIRPath engine), for the parameter types this
- * server indexes. {@code _id} and {@code _lastUpdated} are not extracted: they are columns of the version rows.
+ * defines (their FHIRPath expressions: the simple ones walked over the R4 model by {@link CompiledPath}, the rest
+ * evaluated by HAPI's R4 FHIRPath engine, with the same results), for the parameter types this server indexes. {@code _id} and {@code _lastUpdated} are not extracted: they are columns of the version rows.
  */
 public final class SearchParamExtractor {
   private static final Logger LOG = LoggerFactory.getLogger(SearchParamExtractor.class);
