@@ -1,10 +1,13 @@
 package org.fhirledger.server.index;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -26,18 +29,7 @@ final class SearchParamWriter {
    */
   static void write(final Connection c, final long height, final Map<IndexedVersion, List<IndexedParam>> heads)
       throws SQLException {
-    for (final String table : TABLES) {
-      try (PreparedStatement ps =
-          c.prepareStatement("UPDATE " + table + " SET valid_to = ? WHERE res_type = ? AND res_id = ? AND valid_to IS NULL")) {
-        for (final IndexedVersion v : heads.keySet()) {
-          ps.setLong(1, height);
-          ps.setString(2, v.resourceType());
-          ps.setString(3, v.resourceId());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
+    closeOpenRows(c, height, heads.keySet());
     insertRows(c, height, heads);
   }
 
@@ -95,6 +87,36 @@ final class SearchParamWriter {
       uri.executeBatch();
     }
     NumericParamWriter.insert(c, height, heads);
+  }
+
+  /**
+   * Closes the open rows of the resources that had a version before this block: one statement per table for the
+   * whole block. A version 1 has no earlier rows (a resource's versions count up from 1 and a delete is a version
+   * too), so a block of creates closes nothing and sends nothing.
+   */
+  private static void closeOpenRows(final Connection c, final long height, final Collection<IndexedVersion> heads) throws SQLException {
+    final List<String> types = new ArrayList<>();
+    final List<String> ids = new ArrayList<>();
+    for (final IndexedVersion v : heads) {
+      if (v.version() > 1) {
+        types.add(v.resourceType());
+        ids.add(v.resourceId());
+      }
+    }
+    if (types.isEmpty()) {
+      return;
+    }
+    final Array typeArray = c.createArrayOf("text", types.toArray());
+    final Array idArray = c.createArrayOf("text", ids.toArray());
+    for (final String table : TABLES) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " t SET valid_to = ? FROM unnest(?::text[], ?::text[]) AS h(res_type, res_id)"
+          + " WHERE t.res_type = h.res_type AND t.res_id = h.res_id AND t.valid_to IS NULL")) {
+        ps.setLong(1, height);
+        ps.setArray(2, typeArray);
+        ps.setArray(3, idArray);
+        ps.executeUpdate();
+      }
+    }
   }
 
   static void common(final PreparedStatement ps, final IndexedVersion v, final IndexedParam p, final long height)

@@ -1,7 +1,6 @@
 package org.fhirledger.server.search;
 
 import ca.uhn.fhir.context.RuntimeSearchParam;
-import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,21 +30,36 @@ final class CompositeExtractor {
     List<IndexedParam> values(String name, RestSearchParameterTypeEnum type, IBase element);
   }
 
+  /** Compiles a path whose first name must be the given root type. */
+  @FunctionalInterface
+  interface PathCompiler {
+    SearchParamExtractor.Path compile(String path, String rootType);
+  }
+
+  /** Evaluates a compiled path on an element. */
+  @FunctionalInterface
+  interface PathEvaluator {
+    List<? extends IBase> evaluate(IBase input, SearchParamExtractor.Path path);
+  }
+
+  /** The root name that paths relative to a composite's root element are compiled under. */
+  private static final String RELATIVE_ROOT = "Element";
+
   private final SearchParamRegistry registry;
-  private final IFhirPath fhirPath;
+  private final PathCompiler compiler;
   private final Map<String, List<CompiledComposite>> byType = new ConcurrentHashMap<>();
 
   /** One component: its parameter's name and type. */
   record Component(String name, RestSearchParameterTypeEnum type) {}
 
   /** A root path with, per component, the paths relative to it. */
-  private record Root(IFhirPath.IParsedExpression path, List<List<IFhirPath.IParsedExpression>> componentPaths) {}
+  private record Root(SearchParamExtractor.Path path, List<List<SearchParamExtractor.Path>> componentPaths) {}
 
   private record CompiledComposite(String name, List<Component> components, List<Root> roots) {}
 
-  CompositeExtractor(final SearchParamRegistry registry, final IFhirPath fhirPath) {
+  CompositeExtractor(final SearchParamRegistry registry, final PathCompiler compiler) {
     this.registry = registry;
-    this.fhirPath = fhirPath;
+    this.compiler = compiler;
   }
 
   /**
@@ -67,14 +81,14 @@ final class CompositeExtractor {
     return Optional.of(List.copyOf(parts));
   }
 
-  /** Every composite row of {@code resource}; called under the extractor's lock (the FHIRPath engine is not shared). */
-  List<IndexedParam> extract(final Resource resource, final ValueConverter converter) {
+  /** Every composite row of {@code resource}. */
+  List<IndexedParam> extract(final Resource resource, final ValueConverter converter, final PathEvaluator evaluator) {
     final List<IndexedParam> out = new ArrayList<>();
     for (final CompiledComposite c : compiled(resource.fhirType())) {
       for (final Root root : c.roots()) {
-        for (final IBase element : evaluate(resource, root.path())) {
-          final List<IndexedParam> firsts = componentValues(element, root.componentPaths().get(0), c.components().get(0), converter);
-          final List<IndexedParam> seconds = componentValues(element, root.componentPaths().get(1), c.components().get(1), converter);
+        for (final IBase element : evaluate(evaluator, resource, root.path())) {
+          final List<IndexedParam> firsts = componentValues(element, root.componentPaths().get(0), c.components().get(0), converter, evaluator);
+          final List<IndexedParam> seconds = componentValues(element, root.componentPaths().get(1), c.components().get(1), converter, evaluator);
           for (final IndexedParam first : firsts) {
             for (final IndexedParam second : seconds) {
               out.add(new IndexedParam.Composite(c.name(), first, second));
@@ -86,11 +100,11 @@ final class CompositeExtractor {
     return out;
   }
 
-  private List<IndexedParam> componentValues(final IBase element, final List<IFhirPath.IParsedExpression> paths, final Component component,
-      final ValueConverter converter) {
+  private static List<IndexedParam> componentValues(final IBase element, final List<SearchParamExtractor.Path> paths, final Component component,
+      final ValueConverter converter, final PathEvaluator evaluator) {
     final List<IndexedParam> out = new ArrayList<>();
-    for (final IFhirPath.IParsedExpression path : paths) {
-      for (final IBase value : evaluate(element, path)) {
+    for (final SearchParamExtractor.Path path : paths) {
+      for (final IBase value : evaluate(evaluator, element, path)) {
         // Only the component's own rows: token :text and :of-type rows carry derived names.
         converter.values(component.name(), component.type(), value).stream().filter(v -> v.name().equals(component.name())).forEach(out::add);
       }
@@ -98,9 +112,9 @@ final class CompositeExtractor {
     return out;
   }
 
-  private List<IBase> evaluate(final IBase input, final IFhirPath.IParsedExpression path) {
+  private static List<? extends IBase> evaluate(final PathEvaluator evaluator, final IBase input, final SearchParamExtractor.Path path) {
     try {
-      return fhirPath.evaluate(input, path, IBase.class);
+      return evaluator.evaluate(input, path);
     } catch (final RuntimeException e) {
       LOG.debug("composite path failed", e);
       return List.of();
@@ -128,22 +142,22 @@ final class CompositeExtractor {
     final List<String> rootPaths = paths(sp, type);
     final List<Root> roots = new ArrayList<>();
     for (final String rootPath : rootPaths) {
-      final List<List<IFhirPath.IParsedExpression>> componentPaths = new ArrayList<>();
+      final List<List<SearchParamExtractor.Path>> componentPaths = new ArrayList<>();
       for (int i = 0; i < parts.size(); i++) {
-        final List<IFhirPath.IParsedExpression> relative = new ArrayList<>();
+        final List<SearchParamExtractor.Path> relative = new ArrayList<>();
         for (final String p : paths(parts.get(i), type)) {
-          relativeTo(p, rootPath, rootPaths).flatMap(this::parse).ifPresent(relative::add);
+          relativeTo(p, rootPath, rootPaths).flatMap(r -> parse(r, RELATIVE_ROOT)).ifPresent(relative::add);
         }
         // A SearchParameter's component states its expression relative to the composite's; the R4 base
         // definitions' components are matched by path above, so this only serves custom composites.
         final String own = sp.getComponents().get(i).getExpression();
         if (relative.isEmpty() && own != null && !own.isBlank()) {
-          parse(own).ifPresent(relative::add);
+          parse(own, RELATIVE_ROOT).ifPresent(relative::add);
         }
         componentPaths.add(relative);
       }
       if (componentPaths.stream().noneMatch(List::isEmpty)) {
-        parse(rootPath).ifPresent(root -> roots.add(new Root(root, List.copyOf(componentPaths))));
+        parse(rootPath, type).ifPresent(root -> roots.add(new Root(root, List.copyOf(componentPaths))));
       }
     }
     if (roots.isEmpty()) {
@@ -154,9 +168,19 @@ final class CompositeExtractor {
     return Optional.of(new CompiledComposite(sp.getName(), components, List.copyOf(roots)));
   }
 
-  private Optional<IFhirPath.IParsedExpression> parse(final String path) {
+  /**
+   * The path compiled; a path relative to a root element ({@code code}, {@code (value as Quantity)}) is walked under
+   * a placeholder root name, since the walk starts at whatever element it is given.
+   */
+  private Optional<SearchParamExtractor.Path> parse(final String path, final String rootType) {
     try {
-      return Optional.of(fhirPath.parse(path));
+      if (RELATIVE_ROOT.equals(rootType)) {
+        final SearchParamExtractor.Path engineOnly = compiler.compile(path, rootType);
+        final String rooted = path.startsWith("(") ? "(" + RELATIVE_ROOT + "." + path.substring(1) : RELATIVE_ROOT + "." + path;
+        final SearchParamExtractor.Path walkable = compiler.compile(rooted, rootType);
+        return Optional.of(new SearchParamExtractor.Path(walkable.walk(), engineOnly.parsed()));
+      }
+      return Optional.of(compiler.compile(path, rootType));
     } catch (final Exception e) {
       LOG.debug("composite path not parsed path={}", path, e);
       return Optional.empty();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fhirledger.server.index.IndexedParam;
@@ -17,6 +18,7 @@ import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -36,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Computes the search parameter values of a resource from the R4 search parameters that HAPI's FhirContext
- * defines (their FHIRPath expressions, evaluated by HAPI's R4 FHIRPath engine), for the parameter types this
- * server indexes. {@code _id} and {@code _lastUpdated} are not extracted: they are columns of the version rows.
+ * defines (their FHIRPath expressions: the simple ones walked over the R4 model by {@link CompiledPath}, the rest
+ * evaluated by HAPI's R4 FHIRPath engine, with the same results), for the parameter types this server indexes. {@code _id} and {@code _lastUpdated} are not extracted: they are columns of the version rows.
  */
 public final class SearchParamExtractor {
   private static final Logger LOG = LoggerFactory.getLogger(SearchParamExtractor.class);
@@ -66,23 +68,44 @@ public final class SearchParamExtractor {
   private static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
 
   private final FhirContext fhir;
-  private final SearchParamRegistry registry;
   private final IFhirPath fhirPath;
   private final Map<String, List<Compiled>> byType = new ConcurrentHashMap<>();
   private final CompositeExtractor composites;
+  private final boolean walkSimplePaths;
+  private final SearchParamRegistry registry;
 
-  private record Compiled(String name, RestSearchParameterTypeEnum type, List<IFhirPath.IParsedExpression> paths) {}
+  private record Compiled(String name, RestSearchParameterTypeEnum type, List<Path> paths) {}
+
+  /**
+   * One path of a parameter: walked directly when it has a simple shape ({@link CompiledPath}), else (or when the
+   * walk gives up on a resource) evaluated by the FHIRPath engine from its parsed form.
+   */
+  record Path(Optional<CompiledPath> walk, IFhirPath.IParsedExpression parsed) {}
 
   public SearchParamExtractor(final FhirContext fhir) {
-    this(SearchParamRegistry.base(fhir));
+    this(SearchParamRegistry.base(fhir), true);
   }
 
   /** An extractor of the parameters of {@code registry} (base and custom); a new registry needs a new extractor. */
   public SearchParamExtractor(final SearchParamRegistry registry) {
+    this(registry, true);
+  }
+
+  /** The base R4 parameters; {@code walkSimplePaths} as below. */
+  SearchParamExtractor(final FhirContext fhir, final boolean walkSimplePaths) {
+    this(SearchParamRegistry.base(fhir), walkSimplePaths);
+  }
+
+  /**
+   * @param walkSimplePaths false to evaluate every path with the FHIRPath engine (the reference the walk is tested
+   *     against)
+   */
+  SearchParamExtractor(final SearchParamRegistry registry, final boolean walkSimplePaths) {
     this.fhir = registry.fhirContext();
     this.registry = registry;
+    this.walkSimplePaths = walkSimplePaths;
     this.fhirPath = fhir.newFhirPath();
-    this.composites = new CompositeExtractor(registry, fhirPath);
+    this.composites = new CompositeExtractor(registry, this::compile);
     // resolve() in paths such as "subject.where(resolve() is Patient)" needs only the target's type, which
     // the reference itself names: answer with an empty resource of that type rather than a lookup.
     fhirPath.setEvaluationContext(new IFhirPathEvaluationContext() {
@@ -98,15 +121,18 @@ public final class SearchParamExtractor {
     });
   }
 
-  /** The values of every indexed search parameter of {@code resource}. */
-  public synchronized List<IndexedParam> extract(final Resource resource) {
+  /**
+   * The values of every indexed search parameter of {@code resource}. Thread-safe; the resource must not change
+   * meanwhile (it is only read).
+   */
+  public List<IndexedParam> extract(final Resource resource) {
     final String type = resource.fhirType();
     final List<IndexedParam> out = new ArrayList<>();
     for (final Compiled p : compiled(type)) {
-      for (final IFhirPath.IParsedExpression path : p.paths()) {
-        final List<IBase> values;
+      for (final Path path : p.paths()) {
+        final List<? extends IBase> values;
         try {
-          values = fhirPath.evaluate(resource, path, IBase.class);
+          values = evaluate(resource, path);
         } catch (final RuntimeException e) {
           LOG.debug("search parameter path failed type={} param={}", type, p.name(), e);
           continue;
@@ -116,11 +142,40 @@ public final class SearchParamExtractor {
         }
       }
     }
-    out.addAll(composites.extract(resource, this::valuesOf));
+    out.addAll(composites.extract(resource, this::valuesOf, this::evaluate));
     if (resource.getMeta().hasSource()) {
       out.add(new IndexedParam.Uri(SOURCE, resource.getMeta().getSource()));
     }
     return out;
+  }
+
+  /** The elements a path selects in {@code input}: walked when it can be, else by the (single-threaded) engine. */
+  List<? extends IBase> evaluate(final IBase input, final Path path) {
+    if (path.walk().isPresent()) {
+      final Optional<List<Base>> walked = path.walk().get().evaluate((Base) input);
+      if (walked.isPresent()) {
+        return walked.get();
+      }
+    }
+    synchronized (fhirPath) {
+      return fhirPath.evaluate(input, path.parsed(), IBase.class);
+    }
+  }
+
+  /**
+   * A path compiled both ways: {@code rootType} is the type its first name must be (the resource type, or the
+   * placeholder a composite uses for paths relative to an element).
+   */
+  Path compile(final String path, final String rootType) {
+    final IFhirPath.IParsedExpression parsed;
+    synchronized (fhirPath) {
+      try {
+        parsed = fhirPath.parse(path);
+      } catch (final Exception e) {
+        throw new IllegalArgumentException("search parameter path not parsed: " + path, e);
+      }
+    }
+    return new Path(walkSimplePaths ? CompiledPath.compile(path, rootType, fhir.getResourceTypes()) : Optional.empty(), parsed);
   }
 
   private List<IndexedParam> valuesOf(final String name, final RestSearchParameterTypeEnum type, final IBase value) {
@@ -137,14 +192,14 @@ public final class SearchParamExtractor {
             || RESOURCE_COLUMNS.contains(sp.getName())) {
           continue;
         }
-        final List<IFhirPath.IParsedExpression> paths = new ArrayList<>();
+        final List<Path> paths = new ArrayList<>();
         for (final String raw : sp.getPathsSplit()) {
           final String path = forType(raw.trim(), t);
           if (path == null) {
             continue;
           }
           try {
-            paths.add(fhirPath.parse(path));
+            paths.add(compile(path, t));
           } catch (final Exception e) {
             LOG.debug("search parameter path not parsed type={} param={} path={}", t, sp.getName(), path, e);
           }
