@@ -23,7 +23,12 @@ import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
  * its chain read) so that ratios come from the same machine minutes apart.
  */
 public final class BenchRunner {
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+  /**
+   * Per node started: the nodes start at once, but on a small shared machine each node's JVM and PostgreSQL take
+   * their share of the cores (4 nodes took 220 s at load average 25), so 10 nodes need longer than 4.
+   */
+  private static final Duration START_TIMEOUT_PER_NODE = Duration.ofMinutes(1);
+  private static final Duration START_TIMEOUT_MIN = Duration.ofMinutes(4);
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   /** Without --count or --duration nothing would stop a closed loop; with --count this still bounds it. */
   private static final Duration COUNT_SAFETY_LIMIT = Duration.ofMinutes(30);
@@ -82,7 +87,8 @@ public final class BenchRunner {
       if (settings.profile()) {
         jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node-{node}.jfr") + ",settings=profile,dumponexit=true");
       }
-      net = ProcessNetwork.start(dir, nodes, jvm, START_TIMEOUT);
+      final Duration perNodes = START_TIMEOUT_PER_NODE.multipliedBy(nodes);
+      net = ProcessNetwork.start(dir, nodes, jvm, perNodes.compareTo(START_TIMEOUT_MIN) > 0 ? perNodes : START_TIMEOUT_MIN);
     }
     err.printf(Locale.ROOT, "bench: %s network of %d node(s) (%s) up in %.1f s: %s%n", label, nodes, net.mode(), (System.nanoTime() - t0) / 1e9,
         net.fhirBases());
