@@ -23,7 +23,12 @@ import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
  * its chain read) so that ratios come from the same machine minutes apart.
  */
 public final class BenchRunner {
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+  /**
+   * Per node started: the nodes start at once, but on a small shared machine each node's JVM and PostgreSQL take
+   * their share of the cores (4 nodes took 220 s at load average 25), so 10 nodes need longer than 4.
+   */
+  private static final Duration START_TIMEOUT_PER_NODE = Duration.ofMinutes(1);
+  private static final Duration START_TIMEOUT_MIN = Duration.ofMinutes(4);
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   /** Without --count or --duration nothing would stop a closed loop; with --count this still bounds it. */
   private static final Duration COUNT_SAFETY_LIMIT = Duration.ofMinutes(30);
@@ -46,20 +51,20 @@ public final class BenchRunner {
     this.workDir = settings.workDir() != null ? Files.createDirectories(settings.workDir()) : Files.createTempDirectory("fhir-ledger-bench-");
   }
 
-  /** The main report first, then one per baseline. */
+  /** The main report first, then one per baseline; a search workload gives one report per search kind of each. */
   public List<BenchReport> run() throws IOException, InterruptedException {
     final List<BenchReport> reports = new ArrayList<>();
     try {
       if (settings.targets().isEmpty()) {
-        reports.add(measure("main", startNetwork("main", settings.nodes()), true));
+        reports.addAll(measure("main", startNetwork("main", settings.nodes()), true));
       } else {
-        reports.add(measure("main", new TargetEndpoints(settings.targets()), false));
+        reports.addAll(measure("main", new TargetEndpoints(settings.targets()), false));
       }
       if (settings.baselineSingleNode()) {
-        reports.add(measure("single-node", startNetwork("single-node", 1), true));
+        reports.addAll(measure("single-node", startNetwork("single-node", 1), true));
       }
       if (settings.baselineUrl() != null) {
-        reports.add(measure("baseline", new TargetEndpoints(List.of(settings.baselineUrl())), false));
+        reports.addAll(measure("baseline", new TargetEndpoints(List.of(settings.baselineUrl())), false));
       }
     } finally {
       if (!settings.keepData() && settings.workDir() == null) {
@@ -82,25 +87,29 @@ public final class BenchRunner {
       if (settings.profile()) {
         jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node-{node}.jfr") + ",settings=profile,dumponexit=true");
       }
-      net = ProcessNetwork.start(dir, nodes, jvm, START_TIMEOUT);
+      final Duration perNodes = START_TIMEOUT_PER_NODE.multipliedBy(nodes);
+      net = ProcessNetwork.start(dir, nodes, jvm, perNodes.compareTo(START_TIMEOUT_MIN) > 0 ? perNodes : START_TIMEOUT_MIN);
     }
     err.printf(Locale.ROOT, "bench: %s network of %d node(s) (%s) up in %.1f s: %s%n", label, nodes, net.mode(), (System.nanoTime() - t0) / 1e9,
         net.fhirBases());
     return net;
   }
 
-  private BenchReport measure(final String label, final BenchNetwork net, final boolean owned) throws IOException, InterruptedException {
+  /** What one measuring window recorded, before it becomes a report. */
+  private record Window(String label, LoadDriver.PhaseResult phase, BenchReport.FindMax findMax, List<NodeProbe.Sample> before,
+      List<NodeProbe.Sample> after, OptionalLong heightBefore, OptionalLong heightAfter, long clientCpuMillis) {}
+
+  /**
+   * One measuring window, or for a search workload one per search kind (each after its share of the warm-up),
+   * all on the same network and data.
+   */
+  private List<BenchReport> measure(final String label, final BenchNetwork net, final boolean owned) throws IOException, InterruptedException {
     final String target = net.mode().equals("target") ? String.join(",", net.fhirBases().stream().map(URI::toString).toList())
         : net.fhirBases().size() + " node(s) (" + net.mode() + ")";
     final List<NodeProbe> probes = net.probes();
-    final List<NodeProbe.Sample> before = new ArrayList<>();
-    final List<NodeProbe.Sample> after = new ArrayList<>();
-    final LoadDriver.PhaseResult phase;
-    final BenchReport.FindMax findMax;
-    final OptionalLong heightBefore;
-    final OptionalLong heightAfter;
-    final long clientCpuBefore;
-    final long clientCpuAfter;
+    final boolean perSearchKind = isSearchOnly();
+    final List<SearchKind> kinds = perSearchKind ? settings.searchKinds() : java.util.Collections.singletonList(null);
+    final List<Window> windows = new ArrayList<>();
     lastHeight = -1;
     heightBase = net.fhirBases().get(0);
     try {
@@ -108,29 +117,21 @@ public final class BenchRunner {
       final Workloads workloads = prepare(net);
       final LoadDriver driver = new LoadDriver(http, workloads, settings.mix(), settings.seed(), settings.progress() ? this::progress : null,
           settings.timeout());
-      if (!settings.warmup().isZero()) {
-        if (settings.findMax()) {
-          driver.openLoop(label + " warmup", settings.findMaxSettings().startRate(), settings.warmup(), settings.maxInFlight());
-        } else {
-          driver.closedLoop(label + " warmup", settings.clients(), 0, settings.warmup());
+      for (final SearchKind kind : kinds) {
+        final String windowLabel = kind == null ? label : label + ":" + kind.label();
+        if (kind != null) {
+          workloads.searchKind(kind);
         }
+        final Duration warmup = settings.warmup().dividedBy(kinds.size());
+        if (!warmup.isZero()) {
+          if (settings.findMax()) {
+            driver.openLoop(windowLabel + " warmup", settings.findMaxSettings().startRate(), warmup, settings.maxInFlight());
+          } else {
+            driver.closedLoop(windowLabel + " warmup", settings.clients(), 0, warmup);
+          }
+        }
+        windows.add(window(windowLabel, net, probes, driver));
       }
-      // find-max: search first; only the hold at the best rate is the measuring window
-      findMax = settings.findMax() ? searchRate(label, driver) : null;
-      probes.forEach(p -> before.add(p.sample()));
-      clientCpuBefore = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
-      heightBefore = status.height(net.fhirBases().get(0));
-      if (findMax != null) {
-        final Duration window = settings.duration() != null ? settings.duration() : Duration.ofSeconds(30);
-        phase = driver.openLoop(String.format(Locale.ROOT, "%s hold %.0f/s", label, findMax.sustainableRate()), findMax.sustainableRate(), window,
-            settings.maxInFlight());
-      } else {
-        final Duration limit = settings.duration() != null ? settings.duration() : settings.count() > 0 ? COUNT_SAFETY_LIMIT : Duration.ofSeconds(30);
-        phase = driver.closedLoop(label, settings.clients(), settings.count(), limit);
-      }
-      heightAfter = status.height(net.fhirBases().get(0));
-      clientCpuAfter = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
-      probes.forEach(p -> after.add(p.sample()));
       if (settings.progress()) {
         err.println();
       }
@@ -139,14 +140,47 @@ public final class BenchRunner {
         net.close();
       }
     }
-    final PhaseMetrics m = phase.metrics();
-    final BlockFigures blocks = blockFigures(net, owned, phase, heightBefore, heightAfter);
-    final double seconds = phase.seconds();
-    final List<BenchReport.NodeUsage> usage = usage(probes, before, after, seconds);
-    return new BenchReport(label, target, net.mode(), settings.mix().toString(), net.fhirBases().size(), settings.findMax() ? 0 : settings.clients(),
-        seconds, m.committed(), phase.committedPerSecond(), phase.resourcesPerSecond(), m.latency(), blocks,
-        m.errors(), m.errorsByKind(), usage, net.usageNote(), (clientCpuAfter - clientCpuBefore) / 1000.0, cpuPerOperation(usage, m.committed()),
-        m.timeline(), findMax, profile(net, owned, phase));
+    final List<BenchReport> reports = new ArrayList<>();
+    for (final Window w : windows) {
+      final PhaseMetrics m = w.phase().metrics();
+      final BlockFigures blocks = perSearchKind ? BlockFigures.NONE : blockFigures(net, owned, w.phase(), w.heightBefore(), w.heightAfter());
+      final double seconds = w.phase().seconds();
+      final List<BenchReport.NodeUsage> usage = usage(probes, w.before(), w.after(), seconds);
+      final String workload = perSearchKind ? "search " + settings.searchKinds().get(windows.indexOf(w)).label() : settings.mix().toString();
+      reports.add(new BenchReport(w.label(), target, net.mode(), workload, net.fhirBases().size(), settings.findMax() ? 0 : settings.clients(),
+          seconds, m.committed(), w.phase().committedPerSecond(), w.phase().resourcesPerSecond(), m.latency(), blocks,
+          m.errors(), m.errorsByKind(), usage, net.usageNote(), w.clientCpuMillis() / 1000.0, cpuPerOperation(usage, m.committed()),
+          m.timeline(), w.findMax(), windows.size() == 1 ? profile(net, owned, w.phase()) : null));
+    }
+    return reports;
+  }
+
+  /** The search workload with its kinds measured one by one. */
+  private boolean isSearchOnly() {
+    return settings.mix().contains(WorkloadKind.SEARCH) && settings.mix().toString().equals(WorkloadMix.single(WorkloadKind.SEARCH).toString());
+  }
+
+  private Window window(final String label, final BenchNetwork net, final List<NodeProbe> probes, final LoadDriver driver) throws InterruptedException {
+    // find-max: search first; only the hold at the best rate is the measuring window
+    final BenchReport.FindMax findMax = settings.findMax() ? searchRate(label, driver) : null;
+    final List<NodeProbe.Sample> before = new ArrayList<>();
+    final List<NodeProbe.Sample> after = new ArrayList<>();
+    probes.forEach(p -> before.add(p.sample()));
+    final long clientCpuBefore = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
+    final OptionalLong heightBefore = status.height(net.fhirBases().get(0));
+    final LoadDriver.PhaseResult phase;
+    if (findMax != null) {
+      final Duration window = settings.duration() != null ? settings.duration() : Duration.ofSeconds(30);
+      phase = driver.openLoop(String.format(Locale.ROOT, "%s hold %.0f/s", label, findMax.sustainableRate()), findMax.sustainableRate(), window,
+          settings.maxInFlight());
+    } else {
+      final Duration limit = settings.duration() != null ? settings.duration() : settings.count() > 0 ? COUNT_SAFETY_LIMIT : Duration.ofSeconds(30);
+      phase = driver.closedLoop(label, settings.clients(), settings.count(), limit);
+    }
+    final OptionalLong heightAfter = status.height(net.fhirBases().get(0));
+    final long clientCpuAfter = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
+    probes.forEach(p -> after.add(p.sample()));
+    return new Window(label, phase, findMax, before, after, heightBefore, heightAfter, clientCpuAfter - clientCpuBefore);
   }
 
   /** The nodes' flight recordings, written when they stopped, over the measuring window. */
@@ -172,7 +206,8 @@ public final class BenchRunner {
   /** Setup for the mix (providers, patients), then the workloads with what setup made. */
   private Workloads prepare(final BenchNetwork net) throws IOException, InterruptedException {
     SyntheaBundles bundles = null;
-    if (settings.mix().contains(WorkloadKind.BUNDLE)) {
+    final boolean searchData = isSearchOnly() && settings.searchKinds().stream().anyMatch(SearchKind::needsData);
+    if (settings.mix().contains(WorkloadKind.BUNDLE) || searchData) {
       final Path folder = settings.bundlesFolder() != null ? settings.bundlesFolder() : SyntheaBundles.defaultFolder()
           .orElseThrow(() -> new IllegalArgumentException("no Synthea bundles found: give --bundles DIR"));
       bundles = SyntheaBundles.load(folder, mapper);
@@ -183,14 +218,23 @@ public final class BenchRunner {
     if (bundles != null) {
       setup.postBatches(bundles);
     }
+    SearchQueries queries = null;
+    if (searchData) {
+      final long t0 = System.nanoTime();
+      queries = setup.loadForSearch(bundles, settings.clients(), mapper);
+      err.printf(Locale.ROOT, "bench: setup loaded %d transaction Bundles (%d resources, %d Observations, largest type %s) in %.1f s%n",
+          bundles.transactions().size(), queries.total(), queries.loaded("Observation"), queries.largestType(), (System.nanoTime() - t0) / 1e9);
+    }
     List<String> patients = List.of();
-    if (settings.mix().contains(WorkloadKind.READ) || settings.mix().contains(WorkloadKind.UPDATE) || settings.mix().contains(WorkloadKind.SEARCH)) {
+    if (settings.mix().contains(WorkloadKind.READ) || settings.mix().contains(WorkloadKind.UPDATE)
+        || settings.mix().contains(WorkloadKind.SEARCH) && (!isSearchOnly() || settings.searchKinds().contains(SearchKind.PATIENTS))) {
       final long t0 = System.nanoTime();
       patients = setup.createPatients(settings.setupResources(), settings.clients());
       err.printf(Locale.ROOT, "bench: setup created %d Patients in %.1f s%n", patients.size(), (System.nanoTime() - t0) / 1e9);
     }
     status.awaitConverged(net.fhirBases(), READY_TIMEOUT);
-    return new Workloads(net.fhirBases(), patients, bundles, settings.binarySize(), settings.seed(), tag, settings.timeout(), settings.returnMinimal());
+    return new Workloads(net.fhirBases(), patients, bundles, settings.binarySize(), settings.seed(), tag, settings.timeout(), settings.returnMinimal(),
+        queries);
   }
 
   /** Steps up the offered rate until the network falls behind; the best sustainable rate is then held. */

@@ -17,6 +17,8 @@ import java.util.List;
  *     index and the work folder (e.g. a JFR file per node)
  * @param profile record each node with JDK Flight Recorder and report where the CPU went in the window
  * @param workDir where started networks keep their data (null: a new temporary folder)
+ * @param searchKinds the searches of the search workload, each measured in its own window on the same network and
+ *     data; any kind but {@code patients} loads the transaction Bundles of {@code bundlesFolder} once first
  */
 public record BenchSettings(
     int nodes,
@@ -43,11 +45,13 @@ public record BenchSettings(
     Duration timeout,
     boolean returnMinimal,
     boolean profile,
-    boolean progress) {
+    boolean progress,
+    List<SearchKind> searchKinds) {
 
   public BenchSettings {
     targets = List.copyOf(targets);
     nodeJvmOptions = List.copyOf(nodeJvmOptions);
+    searchKinds = List.copyOf(searchKinds);
     if (nodes < 1 || clients < 1) {
       throw new IllegalArgumentException("--nodes and --clients must be at least 1");
     }

@@ -40,6 +40,47 @@ final class SetupPhase {
     }
   }
 
+  /**
+   * Posts every transaction Bundle of {@code bundles} once (copy 0 of its template), spread over the nodes by
+   * {@code clients} threads, and gathers the search values from what each created.
+   */
+  SearchQueries loadForSearch(final SyntheaBundles bundles, final int clients, final com.fasterxml.jackson.databind.ObjectMapper mapper)
+      throws InterruptedException {
+    final SearchQueries queries = new SearchQueries();
+    final AtomicLong next = new AtomicLong();
+    final List<BundleTemplate> templates = bundles.transactions();
+    final ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      final List<Future<?>> futures = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        final int node = c % workloads.nodes();
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(c);
+        futures.add(pool.submit(() -> {
+          long n;
+          while ((n = next.getAndIncrement()) < templates.size()) {
+            final String body = templates.get((int) n).instantiate(0, random);
+            final HttpResponse<String> r = http.send(workloads.post(node, "", body), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+              throw new IllegalStateException("setup: " + templates.get((int) n).name() + " answered " + r.statusCode() + ": " + r.body());
+            }
+            queries.add(mapper.readTree(body), mapper.readTree(r.body()));
+          }
+          return null;
+        }));
+      }
+      for (final Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (final java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException("setup failed: " + e.getCause().getMessage(), e.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return queries;
+  }
+
   /** Creates {@code count} Patients, spread over the nodes by {@code clients} threads; returns their ids. */
   List<String> createPatients(final int count, final int clients) throws InterruptedException {
     final List<String> ids = Collections.synchronizedList(new ArrayList<>());

@@ -10,7 +10,7 @@ public enum WorkloadKind {
   UPDATE(true),
   /** GET by id of a Patient created in the setup phase. */
   READ(false),
-  /** {@code GET Patient?_count=20}: type search, the only search the server has today. */
+  /** A search: {@code GET Patient?_count=20}, or the {@link SearchKind}s given with {@code --search-kinds}, one window each. */
   SEARCH(false),
   /** POST of a Synthea transaction Bundle with fresh full URLs and identifiers. */
   BUNDLE(true),

@@ -27,6 +27,8 @@ public final class Workloads {
   private final Duration timeout;
   private final boolean returnMinimal;
   private final AtomicLong sequence = new AtomicLong();
+  private final SearchQueries searchQueries;
+  private volatile SearchKind searchKind = SearchKind.PATIENTS;
 
   /**
    * @param bases FHIR base URLs (…/fhir), one per node
@@ -37,6 +39,13 @@ public final class Workloads {
    */
   public Workloads(final List<URI> bases, final List<String> patientIds, final SyntheaBundles bundles, final int binarySize,
       final long seed, final String runTag, final Duration timeout, final boolean returnMinimal) {
+    this(bases, patientIds, bundles, binarySize, seed, runTag, timeout, returnMinimal, null);
+  }
+
+  /** @param searchQueries values for the search kinds that need loaded data (null: only {@link SearchKind#PATIENTS}) */
+  public Workloads(final List<URI> bases, final List<String> patientIds, final SyntheaBundles bundles, final int binarySize,
+      final long seed, final String runTag, final Duration timeout, final boolean returnMinimal, final SearchQueries searchQueries) {
+    this.searchQueries = searchQueries;
     this.bases = List.copyOf(bases);
     this.patientIds = patientIds;
     this.bundles = bundles;
@@ -47,6 +56,14 @@ public final class Workloads {
     // Twice the size, read from a random offset: every Binary differs, so no chunk is stored once for many.
     this.binaryPool = new byte[binarySize > 0 ? binarySize * 2 : 0];
     new SplittableRandom(seed).nextBytes(binaryPool);
+  }
+
+  /** The search the search workload sends from now on (one kind per measured phase). */
+  public void searchKind(final SearchKind kind) {
+    if (kind.needsData() && (searchQueries == null || !searchQueries.supports(kind))) {
+      throw new IllegalArgumentException("the search kind " + kind.label() + " needs loaded Synthea data with such values (--bundles)");
+    }
+    this.searchKind = kind;
   }
 
   public int nodes() {
@@ -72,7 +89,9 @@ public final class Workloads {
       return new Op(kind, node, json(node, "Patient/" + pickPatient(random)).GET().build(), 1);
     }
     if (kind == WorkloadKind.SEARCH) {
-      return new Op(kind, node, json(node, "Patient?_count=20").GET().build(), 0);
+      final SearchKind k = searchKind;
+      final String path = searchQueries == null ? SearchKind.PATIENTS.shape() : searchQueries.path(k, random);
+      return new Op(kind, node, json(node, path).GET().build(), 0);
     }
     if (kind == WorkloadKind.BUNDLE) {
       final BundleTemplate t = bundles.transactions().get((int) (n % bundles.transactions().size()));

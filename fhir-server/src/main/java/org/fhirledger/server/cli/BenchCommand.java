@@ -14,6 +14,7 @@ import org.fhirledger.server.bench.BenchSettings;
 import org.fhirledger.server.bench.DurationConverter;
 import org.fhirledger.server.bench.RateController;
 import org.fhirledger.server.bench.ReportWriter;
+import org.fhirledger.server.bench.SearchKind;
 import org.fhirledger.server.bench.SizeConverter;
 import org.fhirledger.server.bench.TargetEndpoints;
 import org.fhirledger.server.bench.WorkloadKind;
@@ -60,6 +61,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--mix", defaultValue = "create=6,read=3,update=1", description = "weights of --workload mix (default ${DEFAULT-VALUE})")
   String mix;
+
+  @Option(names = "--search-kinds", defaultValue = "patients",
+      description = "searches of --workload search, each measured in turn: patients, token, reference, date, chained, include, total or all;"
+          + " all but patients first load the transaction Bundles of --bundles once (default ${DEFAULT-VALUE})")
+  String searchKinds;
 
   @Option(names = "--bundles", description = "folder of Synthea output for the bundle workload (default: fhir-server/src/test/resources/synthea)")
   Path bundles;
@@ -135,13 +141,24 @@ final class BenchCommand implements Callable<Integer> {
     final BenchSettings settings = new BenchSettings(nodes, target == null ? List.of() : TargetEndpoints.parse(target).fhirBases(), inProcess, clients,
         duration, count, warmup, workloadMix, bundles, binarySize, setupResources, seed, findMax,
         new RateController.Settings(startRate, stepFactor, 0.95, maxP99.toMillis(), maxRate), stepDuration, maxInFlight, baselineSingleNode, baseline,
-        Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, profile, !quiet);
+        Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, profile, !quiet,
+        SearchKind.parseList(searchKinds));
     final ObjectMapper mapper = new ObjectMapper();
     final List<BenchReport> reports = new BenchRunner(settings, mapper, System.err).run();
     final ReportWriter writer = new ReportWriter(mapper);
     final BenchReport main = reports.get(0);
     final List<BenchReport> baselines = reports.subList(1, reports.size());
-    writer.printTable(System.out, main, baselines);
+    if (main.label().contains(":")) {
+      // one window per search kind: a table each, then the kinds side by side
+      reports.forEach(r -> writer.printTable(System.out, r, List.of()));
+      System.out.printf("%n  %-28s %10s %10s %10s %12s %8s%n", "search kind", "req/s", "p50 ms", "p99 ms", "entries/req", "errors");
+      for (final BenchReport r : reports) {
+        System.out.printf(java.util.Locale.ROOT, "  %-28s %10.1f %10.1f %10.1f %12.1f %8d%n", r.label(), r.committedPerSecond(), r.latencyMs().p50(),
+            r.latencyMs().p99(), r.committedPerSecond() == 0 ? 0 : r.resourcesPerSecond() / r.committedPerSecond(), r.errors());
+      }
+    } else {
+      writer.printTable(System.out, main, baselines);
+    }
     final String command = "fhir-ledger bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     if (json != null) {
       writer.writeJson(json, main, baselines, command);

@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -43,7 +44,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Commit latency at low load on the real stack: four {@link LedgerNode}s in this JVM with their own RocksDB stores
+ * Commit latency at low load on the real stack: four (or {@code -p nodeCount=7,10}) {@link LedgerNode}s in this JVM with their own RocksDB stores
  * (every block a synced write batch) and T-io transports on 127.0.0.1, default {@link NodeConfig} (2 ms batching
  * wait, 500 transactions a block). One client thread submits a signed 1 KiB create to the nodes in turn and waits
  * until the block holding it is final and applied at that node, then sends the next: one write in flight at a
@@ -59,7 +60,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class LoopbackCommitLatencyBenchmark {
   private static final String CHAIN = "bench-latency";
-  private static final int NODES = 4;
+
+  /** Validators in the network: 4, 7 and 10 tolerate f = 1, 2 and 3 faults ({@code -p nodeCount=4,7,10}). */
+  @Param({"4"})
+  public int nodeCount;
 
   private final List<Signer> keys = new ArrayList<>();
   private final List<Validator> members = new CopyOnWriteArrayList<>();
@@ -76,14 +80,14 @@ public class LoopbackCommitLatencyBenchmark {
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.tio")).setLevel(ch.qos.logback.classic.Level.OFF);
     dir = Files.createTempDirectory("latency-bench");
     final List<Validator> validators = new ArrayList<>();
-    for (int i = 0; i < NODES; i++) {
+    for (int i = 0; i < nodeCount; i++) {
       keys.add(Ed25519Keys.generate(TestChain.seededRandom(300 + i)));
       validators.add(new Validator("v" + i, keys.get(i).publicKey(), "127.0.0.1", 0));
     }
     members.addAll(validators);
     final Genesis genesis = new Genesis(CHAIN, 1_700_000_000_000L, validators, validators.get(0).publicKey());
     final TransportConfig transport = TransportConfig.of("127.0.0.1", 0, CHAIN, Hash32.sha256(CHAIN.getBytes(StandardCharsets.UTF_8)));
-    for (int i = 0; i < NODES; i++) {
+    for (int i = 0; i < nodeCount; i++) {
       final RocksDbLedgerStore store = RocksDbLedgerStore.open(dir.resolve("node-" + i));
       store.initGenesis(genesis);
       final TioPeerTransport t = new TioPeerTransport(transport, keys.get(i), Ed25519Keys.verifier(), directory);
@@ -96,9 +100,9 @@ public class LoopbackCommitLatencyBenchmark {
       nodes.add(node);
     }
     final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!transports.stream().allMatch(t -> t.connectedPeers().size() == NODES - 1)) {
+    while (!transports.stream().allMatch(t -> t.connectedPeers().size() == nodeCount - 1)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the four nodes did not connect within 60 s");
+        throw new IllegalStateException("the " + nodeCount + " nodes did not connect within 60 s");
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // a harness set-up, not a test: poll the transports
     }
@@ -120,7 +124,7 @@ public class LoopbackCommitLatencyBenchmark {
   @Benchmark
   public TransactionOutcome commitOneWrite() throws Exception {
     final long n = nonce.getAndIncrement();
-    final int node = (int) (n % NODES);
+    final int node = (int) (n % nodeCount);
     final byte[] content = resource(n);
     final ContentId cid = ContentId.of(ContentId.CODEC_RAW, content);
     final Transaction tx = Transaction.sign(CHAIN, keys.get(node), "bench", System.currentTimeMillis(), n,

@@ -10,7 +10,9 @@ import org.fhirledger.ledger.crypto.PublicKey;
 public sealed interface ConsensusAction {
   /**
    * Write the journal durably (synced) before performing the actions after this one: it always precedes the
-   * broadcast of the vote that changed it, so a vote is on disk before any peer can see it.
+   * broadcast of the vote that changed it, so a vote is on disk before any peer can see it. One event yields at
+   * most one per height: it carries every vote the event signs, and precedes the first of their broadcasts.
+   * {@code lockChanged}: the journal's lock is new and must be written with it, in the same synced batch.
    */
   record PersistVotes(VoteJournal journal, boolean lockChanged) implements ConsensusAction {}
 

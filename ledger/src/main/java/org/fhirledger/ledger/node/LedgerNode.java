@@ -372,11 +372,13 @@ public final class LedgerNode implements AutoCloseable {
     boolean finalized = false;
     for (final ConsensusAction action : actions) {
       if (action instanceof ConsensusAction.PersistVotes v) {
-        // synced before the vote that changed it leaves this node (the broadcast is a later action)
+        // synced before the vote that changed it leaves this node (the broadcast is a later action); a new lock
+        // goes in the same batch as the COMMIT vote it comes with: one disk flush for both
         if (v.lockChanged()) {
-          store.putMetadata(VOTE_LOCK_KEY, v.journal().lock().encode(v.journal().height()));
+          store.putMetadata(Map.of(VOTE_LOCK_KEY, v.journal().lock().encode(v.journal().height()), VOTE_JOURNAL_KEY, v.journal().encode()));
+        } else {
+          store.putMetadata(VOTE_JOURNAL_KEY, v.journal().encode());
         }
-        store.putMetadata(VOTE_JOURNAL_KEY, v.journal().encode());
       } else if (action instanceof ConsensusAction.Broadcast b) {
         transport.broadcast(new NodeMessage.ConsensusPayload(ConsensusCodec.encode(b.message())).encode());
       } else if (action instanceof ConsensusAction.SendTo s) {

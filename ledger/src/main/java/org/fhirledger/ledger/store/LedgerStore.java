@@ -1,6 +1,7 @@
 package org.fhirledger.ledger.store;
 
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import org.fhirledger.ledger.chain.Block;
@@ -79,6 +80,9 @@ public interface LedgerStore extends ChunkStore, AutoCloseable {
   Optional<byte[]> metadata(String key);
 
   void putMetadata(String key, byte[] value);
+
+  /** Writes all the entries at once or none of them, durably (one synced batch: one disk flush, not one per key). */
+  void putMetadata(Map<String, byte[]> entries);
 
   @Override
   void close();

@@ -77,6 +77,8 @@ public final class IpbftStateMachine {
   private final List<Evidence> evidence = new ArrayList<>();
   private long dropped;
   private List<ConsensusAction> out = new ArrayList<>();
+  /** Where in {@link #out} this event's journal write is, or -1: later votes of the event update that write. */
+  private int journalWrite = -1;
   /**
    * TEST ONLY, never false in a node: the adversarial-schedule tests switch the lock rule off (through
    * {@code LockRuleSwitch} in the test tree, same package) to show that their schedules fork without it.
@@ -112,6 +114,7 @@ public final class IpbftStateMachine {
    */
   public List<ConsensusAction> start(final long lastHeight, final Hash32 lastBlockHash, final VoteJournal saved) {
     out = new ArrayList<>();
+    journalWrite = -1;
     enterHeight(lastHeight + 1, lastBlockHash);
     if (saved != null && saved.height() == height) {
       restore(saved);
@@ -151,6 +154,7 @@ public final class IpbftStateMachine {
 
   public List<ConsensusAction> handle(final ConsensusEvent event) {
     out = new ArrayList<>();
+    journalWrite = -1;
     if (event instanceof ConsensusEvent.MessageReceived m) {
       onMessage(m.message(), false);
     } else if (event instanceof ConsensusEvent.RoundTimeout t) {
@@ -483,6 +487,7 @@ public final class IpbftStateMachine {
     lockedRound = -1;
     lockedHash = null;
     journal = VoteJournal.empty(h);
+    journalWrite = -1; // a new height's votes are never folded into a write of the previous height's journal
     validRound = -1;
     validBlock = null;
     validCertificate = List.of();
@@ -518,7 +523,17 @@ public final class IpbftStateMachine {
         : null;
     if (vote != null) {
       journal = journal.with(vote);
-      out.add(new ConsensusAction.PersistVotes(journal, lockChanged));
+      // One journal write per event: a vote sent later in the same event (the proposer's own PREPARE after its
+      // PROPOSAL) is folded into the write that already precedes the first broadcast, so it is durable before
+      // either message leaves, with one synced write instead of two. A vote on disk but never sent is what a
+      // crash between the write and the send leaves anyway; restore treats it as sent.
+      if (journalWrite >= 0) {
+        final ConsensusAction.PersistVotes earlier = (ConsensusAction.PersistVotes) out.get(journalWrite);
+        out.set(journalWrite, new ConsensusAction.PersistVotes(journal, earlier.lockChanged() || lockChanged));
+      } else {
+        journalWrite = out.size();
+        out.add(new ConsensusAction.PersistVotes(journal, lockChanged));
+      }
       lockChanged = false;
     }
     out.add(new ConsensusAction.Broadcast(m));

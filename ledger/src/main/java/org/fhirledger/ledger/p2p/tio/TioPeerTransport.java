@@ -1,6 +1,7 @@
 package org.fhirledger.ledger.p2p.tio;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.List;
@@ -234,8 +235,37 @@ public final class TioPeerTransport implements PeerTransport {
     }
     if (context.isServer()) {
       counters.connectionsAccepted.increment();
+      disableNagle(context);
     }
     authenticator.sendHelloOnce(connection(context));
+  }
+
+  /**
+   * t-io sets TCP_NODELAY on the sockets it dials but not on the ones it accepts. With Nagle on, a small frame
+   * sent while an earlier one is unacknowledged waits for the peer's delayed ACK (40 ms on Linux): consensus
+   * votes and echoes leaving through an accepted socket took 40 ms instead of tens of microseconds.
+   */
+  private void disableNagle(final ChannelContext context) {
+    try {
+      context.asynchronousSocketChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    } catch (final IOException | RuntimeException e) {
+      LOG.warn("p2p could not disable Nagle on an accepted connection node={} remote={} reason={}", self.toShortHex(),
+          context.getClientNode(), e.toString());
+    }
+  }
+
+  /** Whether every open connection sends small frames at once (TCP_NODELAY), as {@link #disableNagle} ensures. */
+  boolean allConnectionsSendWithoutDelay() {
+    for (final ChannelContext c : connections.keySet()) {
+      try {
+        if (!Boolean.TRUE.equals(c.asynchronousSocketChannel.getOption(StandardSocketOptions.TCP_NODELAY))) {
+          return false;
+        }
+      } catch (final IOException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   InboundFrame decode(final ByteBuffer buffer, final int position, final int readable, final ChannelContext context)

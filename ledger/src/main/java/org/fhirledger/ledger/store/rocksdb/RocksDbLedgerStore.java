@@ -538,6 +538,15 @@ public final class RocksDbLedgerStore implements LedgerStore {
     });
   }
 
+  @Override
+  public void putMetadata(final Map<String, byte[]> entries) {
+    write(batch -> {
+      for (final Map.Entry<String, byte[]> e : entries.entrySet()) {
+        batch.put(cf.get(CF_METADATA), StoreEncoding.metadataKey('u', e.getKey()), e.getValue());
+      }
+    });
+  }
+
   /** Frees native handles: column families first, then the database, then the options they were made with. */
   @Override
   public void close() {

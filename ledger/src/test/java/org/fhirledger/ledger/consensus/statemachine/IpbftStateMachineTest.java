@@ -130,6 +130,48 @@ class IpbftStateMachineTest {
   }
 
   @Test
+  void theProposerJournalsItsProposalAndItsPrepareInOneWriteBeforeSendingEither() {
+    final int proposer = indexOfProposer(1, 0);
+    final Block b = block(1, 0, proposer, 1);
+    final IpbftStateMachine m = machine(proposer, Optional.of(b));
+    final List<ConsensusAction> actions = m.handle(new ConsensusEvent.TransactionsPending());
+
+    assertThat(sent(actions)).hasSize(2).first().isInstanceOf(Proposal.class);
+    assertThat(sent(actions).get(1)).isInstanceOf(Prepare.class);
+    final List<ConsensusAction.PersistVotes> writes = actions.stream().filter(a -> a instanceof ConsensusAction.PersistVotes)
+        .map(a -> (ConsensusAction.PersistVotes) a).toList();
+    assertThat(writes).as("one synced journal write for both votes").hasSize(1);
+    final var journal = writes.get(0).journal();
+    assertThat(journal.voted(0, org.fhirledger.ledger.consensus.VoteJournal.Kind.PROPOSE)).contains(b.hash());
+    assertThat(journal.voted(0, org.fhirledger.ledger.consensus.VoteJournal.Kind.PREPARE)).contains(b.hash());
+    final int firstBroadcast = actions.indexOf(actions.stream().filter(a -> a instanceof ConsensusAction.Broadcast).findFirst().orElseThrow());
+    assertThat(actions.indexOf(writes.get(0))).as("durable before the first vote leaves").isLessThan(firstBroadcast);
+  }
+
+  @Test
+  void theLockTravelsInTheSameJournalWriteAsTheCommitVote() {
+    final int proposer = indexOfProposer(1, 0);
+    final int self = (proposer + 1) % 4;
+    final IpbftStateMachine m = machine(self, Optional.empty());
+    final Block b = block(1, 0, proposer, 1);
+    receive(m, Proposal.create(key(proposer), CHAIN, 1, 0, b, -1, List.of()));
+    List<ConsensusAction> quorum = List.of();
+    for (int i = 0; i < 4 && sent(quorum).isEmpty(); i++) {
+      if (i != self) {
+        quorum = receive(m, Prepare.create(key(i), CHAIN, 1, 0, b.hash()));
+      }
+    }
+    assertThat(sent(quorum)).singleElement().isInstanceOf(Commit.class);
+    final List<ConsensusAction.PersistVotes> writes = quorum.stream().filter(a -> a instanceof ConsensusAction.PersistVotes)
+        .map(a -> (ConsensusAction.PersistVotes) a).toList();
+    assertThat(writes).singleElement().satisfies(w -> {
+      assertThat(w.lockChanged()).isTrue();
+      assertThat(w.journal().lock().block().hash()).isEqualTo(b.hash());
+      assertThat(w.journal().voted(0, org.fhirledger.ledger.consensus.VoteJournal.Kind.COMMIT)).contains(b.hash());
+    });
+  }
+
+  @Test
   void aRestartedValidatorNeverPreparesAnotherBlockAtARoundItVotedIn() {
     final int proposer = indexOfProposer(1, 0);
     final int self = (proposer + 1) % 4;

@@ -66,6 +66,17 @@ class TioPeerTransportMeshTest {
   }
 
   @Test
+  void acceptedAndDialledConnectionsBothSendSmallFramesWithoutNagleDelay() throws Exception {
+    final TestMembers members = new TestMembers(3, 4);
+    startMesh(members, 3);
+    awaitMesh(members, 3);
+    // node 0 (lowest key) only dials, node 2 only accepts, node 1 does both
+    for (final TioPeerTransport t : transports) {
+      assertThat(t.allConnectionsSendWithoutDelay()).as("TCP_NODELAY on every socket of %s", t.publicKey().toShortHex()).isTrue();
+    }
+  }
+
+  @Test
   void fourTransportsFormAFullMeshAndDeliverExactBytes() throws Exception {
     final TestMembers members = new TestMembers(4, 1);
     final List<RecordingListener> listeners = startMesh(members, 4);

@@ -80,6 +80,7 @@ class RocksDbLedgerStoreTest {
         applied.add(b);
       }
       store.putMetadata("index.height", new byte[] {3});
+      store.putMetadata(java.util.Map.of("vote.lock", new byte[] {7}, "vote.journal", new byte[] {8, 9}));
     }
     try (RocksDbLedgerStore store = RocksDbLedgerStore.open(dir)) {
       assertThat(store.height()).isEqualTo(3);
@@ -87,6 +88,8 @@ class RocksDbLedgerStoreTest {
       assertThat(store.blockHash(0)).contains(chain.genesis().hash());
       assertThat(store.heightOf(chain.genesis().hash())).contains(0L);
       assertThat(store.metadata("index.height")).hasValueSatisfying(v -> assertThat(v).containsExactly(3));
+      assertThat(store.metadata("vote.lock")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+      assertThat(store.metadata("vote.journal")).hasValueSatisfying(v -> assertThat(v).containsExactly(8, 9));
       for (final AppliedBlock a : applied) {
         final Block b = a.block();
         assertThat(store.block(b.height())).hasValueSatisfying(s -> assertThat(s.encode()).isEqualTo(b.encode()));
