@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -160,6 +161,7 @@ public final class BundleProcessor {
     order.sort(Comparator.comparingInt(i -> rank(entries.get(i).getRequest().getMethod())));
     final Map<String, String> fullUrls = new HashMap<>();
     final Map<String, String> createdByCriteria = new HashMap<>();
+    final Map<String, String> resolvedByCriteria = new HashMap<>();
     final List<Condition> conditions = new ArrayList<>();
     final Map<Integer, BundleEntryResponseComponent> responses = new LinkedHashMap<>();
     final Map<Integer, String> reads = new LinkedHashMap<>();
@@ -201,7 +203,7 @@ public final class BundleProcessor {
           staged.add(writer.stageDelete(t.type(), t.id(), t.previous()));
         } else {
           final Resource body = bodies.get(i);
-          rewriteReferences(body, fullUrls, createdByCriteria, conditions);
+          rewriteReferences(body, fullUrls, createdByCriteria, resolvedByCriteria, conditions);
           staged.add(writer.stage(t.op(), t.type(), t.id(), t.previous(), body, now));
         }
       } catch (final BaseServerResponseException e) {
@@ -215,7 +217,13 @@ public final class BundleProcessor {
       }
       responses.put(i, r);
     }
-    return new Plan(staged, conditions, responses, reads, writerOf, usedIfMatch, now);
+    final List<Condition> distinct = List.copyOf(new java.util.LinkedHashSet<>(conditions));
+    if (distinct.size() > org.fhirledger.ledger.chain.Transaction.MAX_CONDITIONS) {
+      throw new UnprocessableEntityException("This Bundle depends on " + distinct.size() + " distinct conditions (conditional"
+          + " references, creates, updates and deletes); one ledger transaction holds at most "
+          + org.fhirledger.ledger.chain.Transaction.MAX_CONDITIONS + ": split it into smaller transactions");
+    }
+    return new Plan(staged, distinct, responses, reads, writerOf, usedIfMatch, now);
   }
 
   /** What one write entry does. {@code skip}: nothing to write (a conditional create that found its match). */
@@ -368,7 +376,7 @@ public final class BundleProcessor {
 
   /** Points references at what the Bundle's full URLs and conditional references resolve to. */
   private void rewriteReferences(final Resource body, final Map<String, String> fullUrls, final Map<String, String> createdByCriteria,
-      final List<Condition> conditions) {
+      final Map<String, String> resolvedByCriteria, final List<Condition> conditions) {
     for (final Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(body, Reference.class)) {
       final String target = ref.getReference();
       if (target == null || target.isEmpty() || target.startsWith("#")) {
@@ -390,6 +398,13 @@ public final class BundleProcessor {
           ref.setReference(created);
           continue;
         }
+        // Synthea-style Bundles name one Practitioner or Organization by the same criteria hundreds of times: one
+        // resolution and one condition each, or a large Bundle would exceed the transaction's condition limit.
+        final String resolved = resolvedByCriteria.get(canonicalCriteria(criteria));
+        if (resolved != null) {
+          ref.setReference(resolved);
+          continue;
+        }
         final LedgerResourceDao.Resolution match = dao.resolve(criteria);
         if (match.ids().size() != 1) {
           throw new PreconditionFailedException("Conditional reference " + target + " matches " + match.ids().size()
@@ -397,6 +412,7 @@ public final class BundleProcessor {
         }
         conditions.addAll(match.conditions());
         ref.setReference(conditional.group(1) + "/" + match.ids().first());
+        resolvedByCriteria.put(canonicalCriteria(criteria), ref.getReference());
       }
     }
   }

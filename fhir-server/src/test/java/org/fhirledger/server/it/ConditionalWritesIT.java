@@ -294,6 +294,32 @@ class ConditionalWritesIT {
   }
 
   @Test
+  void aTransactionNamingOnePatientByCriteriaOnEveryEntryCommitsAndOneWithTooManyConditionsIsA422() {
+    final IdType subject = (IdType) client(1).create().resource(patient("many-refs")).execute().getId().toUnqualifiedVersionless();
+    awaitAllAtHeightOf(1);
+    // 1,200 entries reference one patient by the same criteria: one resolution, one condition, one transaction
+    final Bundle same = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < 1_200; i++) {
+      same.addEntry().setResource(observationOf(criteria("many-refs"))).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+    }
+    final Bundle committed = client(1).transaction().withBundle(same).execute();
+    assertThat(committed.getEntry()).hasSize(1_200).allSatisfy(e -> assertThat(e.getResponse().getStatus()).isEqualTo("201 Created"));
+    final IdType last = new IdType(committed.getEntry().get(1_199).getResponse().getLocation());
+    assertThat(client(1).read().resource(Observation.class).withId(last.getIdPart()).execute().getSubject().getReference())
+        .isEqualTo(subject.getValue());
+
+    // 1,001 conditional creates are 1,001 distinct conditions: more than a ledger transaction holds, a clear 422
+    final Bundle tooMany = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < 1_001; i++) {
+      tooMany.addEntry().setResource(patient("limit-" + i)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient")
+          .setIfNoneExist("identifier=" + SYSTEM + "|limit-" + i);
+    }
+    assertThatThrownBy(() -> client(1).transaction().withBundle(tooMany).execute())
+        .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("at most 1000");
+    assertThat(network.node(1).node().ledger().store().idsWithKey("Patient", "identifier=" + SYSTEM + "|limit-0")).isEmpty();
+  }
+
+  @Test
   void aTransactionPatchesAndDeletesAlongsideItsCreates() {
     final IdType target = (IdType) client(0).create().resource(patient("px-1")).execute().getId().toUnqualifiedVersionless();
     final IdType doomed = (IdType) client(0).create().resource(patient("px-2")).execute().getId().toUnqualifiedVersionless();
