@@ -68,13 +68,7 @@ final class SetupPhase {
           return null;
         }));
       }
-      for (final Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (final java.util.concurrent.ExecutionException e) {
-          throw new IllegalStateException("setup failed: " + e.getCause().getMessage(), e.getCause());
-        }
-      }
+      awaitAll(futures);
     } finally {
       pool.shutdownNow();
     }
@@ -103,13 +97,7 @@ final class SetupPhase {
           return null;
         }));
       }
-      for (final Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (final java.util.concurrent.ExecutionException e) {
-          throw new IllegalStateException("setup failed: " + e.getCause().getMessage(), e.getCause());
-        }
-      }
+      awaitAll(futures);
     } finally {
       pool.shutdownNow();
     }
@@ -132,5 +120,16 @@ final class SetupPhase {
       return m.group(1);
     }
     throw new IllegalStateException("setup: no id in the answer to a create");
+  }
+
+  /** Waits for every setup worker; the first failure fails the setup with its cause. */
+  private static void awaitAll(final List<Future<?>> futures) throws InterruptedException {
+    for (final Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (final java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("setup failed: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
   }
 }
