@@ -128,9 +128,23 @@ public final class RocksDbLedgerStore implements LedgerStore {
     }
   }
 
+  /**
+   * The write-ahead log kept before RocksDB flushes the column families that still hold its oldest file. Without a
+   * bound RocksDB keeps a log file until every column family with data in it has flushed, and families that are
+   * written little (block hashes, certificates, the vote journal) flush rarely: after 1,000,000 creates on one node
+   * the store held 2.6 GB of logs beside 650 MB of tables, all of it replayed at the next start. RocksDB's own default
+   * is four times the write buffers of all 14 families (7 GiB here).
+   */
+  static final long DEFAULT_MAX_TOTAL_WAL_BYTES = 256L * 1024 * 1024;
+
   /** Opens (creating if needed) the store in the directory. */
   public static RocksDbLedgerStore open(final Path dir) {
-    final DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    return open(dir, DEFAULT_MAX_TOTAL_WAL_BYTES);
+  }
+
+  static RocksDbLedgerStore open(final Path dir, final long maxTotalWalBytes) {
+    final DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+        .setMaxTotalWalSize(maxTotalWalBytes);
     // Bloom filters answer "not stored" without reading a data block: every new chunk, block and outcome is
     // looked up before it is written, and without them each miss read an SST block (~50-300 µs for 64 KiB values).
     final Filter bloom = new BloomFilter(10);
