@@ -19,6 +19,11 @@ public final class Block {
   private final List<Transaction> transactions;
   private final List<Chunk> chunks;
   private final Hash32 hash;
+  /**
+   * The encoding, made on first use: a node writes one block to the wire (proposer), its vote lock and its store,
+   * and encoding ~40 transactions with their content each time was a visible part of the event thread's work.
+   */
+  private volatile byte[] encoded;
 
   public Block(final BlockHeader header, final List<Transaction> transactions, final List<Chunk> chunks) {
     this.header = header;
@@ -88,6 +93,25 @@ public final class Block {
   }
 
   public void write(final ByteWriter out) {
+    out.raw(encoded());
+  }
+
+  private byte[] encoded() {
+    byte[] e = encoded;
+    if (e == null) {
+      long size = 256 + 512L * transactions.size(); // a guess for the transactions, the chunks' sizes are known
+      for (final Chunk c : chunks) {
+        size += 48 + c.size();
+      }
+      final ByteWriter out = new ByteWriter((int) Math.min(size, 1 << 26));
+      writeFields(out);
+      e = out.toByteArray();
+      encoded = e;
+    }
+    return e;
+  }
+
+  private void writeFields(final ByteWriter out) {
     header.write(out);
     out.i32(transactions.size());
     for (final Transaction tx : transactions) {
@@ -100,9 +124,7 @@ public final class Block {
   }
 
   public byte[] encode() {
-    final ByteWriter out = new ByteWriter(1024);
-    write(out);
-    return out.toByteArray();
+    return encoded().clone();
   }
 
   public static Block read(final ByteReader in) {

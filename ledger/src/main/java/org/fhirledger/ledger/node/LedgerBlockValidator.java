@@ -180,6 +180,16 @@ final class LedgerBlockValidator implements BlockValidator {
     return tx.hasValidSignature(verifier) ? null : "bad signature on transaction " + tx.hash().toShortHex();
   }
 
+  /**
+   * Verifies the signatures of the block's transactions, deciding nothing: with a remembering verifier, a later
+   * {@link #validate} of the block on the event thread finds them verified. Any thread.
+   */
+  void verifyAhead(final Block block) {
+    for (final Transaction tx : block.transactions()) {
+      tx.hasValidSignature(verifier);
+    }
+  }
+
   /** A validator of the height or the trusted manager (who need not be a validator) may originate transactions. */
   boolean mayOriginate(final PublicKey origin, final ValidatorSet members) {
     return members.contains(origin) || manager.equals(origin);

@@ -18,6 +18,7 @@ import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.BlockHeader;
 import org.fhirledger.ledger.chain.Chunk;
 import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.chain.CommitSeal;
 import org.fhirledger.ledger.chain.Genesis;
 import org.fhirledger.ledger.chain.Transaction;
 import org.fhirledger.ledger.chain.ValidatorSet;
@@ -26,10 +27,14 @@ import org.fhirledger.ledger.consensus.ConsensusAction;
 import org.fhirledger.ledger.consensus.VoteJournal;
 import org.fhirledger.ledger.consensus.ConsensusEvent;
 import org.fhirledger.ledger.consensus.messages.ConsensusCodec;
+import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
+import org.fhirledger.ledger.consensus.messages.Proposal;
+import org.fhirledger.ledger.consensus.validation.MessageValidator;
 import org.fhirledger.ledger.consensus.statemachine.Evidence;
 import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.crypto.PublicKey;
+import org.fhirledger.ledger.crypto.RememberingVerifier;
 import org.fhirledger.ledger.crypto.SignatureVerifier;
 import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.dag.ContentId;
@@ -54,10 +59,16 @@ public final class LedgerNode implements AutoCloseable {
   private static final int MEMPOOL_CAPACITY = 200_000;
   /** One gossip message carries at most about this much (the transport's frames go to 64 MiB). */
   private static final long GOSSIP_BATCH_BYTES = 8L * 1024 * 1024;
+  /**
+   * Valid signatures remembered between a transport thread's check and the event thread's (a few heights of
+   * votes and transactions at full load, a catch-up batch of blocks; ~300 bytes each).
+   */
+  static final int REMEMBERED_SIGNATURES = 65_536;
 
   private final Genesis genesis;
   private final Signer signer;
   private final SignatureVerifier verifier;
+  private final MessageValidator signatureCheck;
   private final LedgerStore store;
   private final PeerTransport transport;
   private final NodeConfig config;
@@ -100,13 +111,16 @@ public final class LedgerNode implements AutoCloseable {
       final ContentTermExtractor extractor) {
     this.genesis = genesis;
     this.signer = signer;
-    this.verifier = verifier;
+    // Signatures are verified on the transport's threads as messages arrive; the event thread's checks (state
+    // machine, block validator, certificates) go through the same verifier and find them remembered.
+    this.verifier = new RememberingVerifier(verifier, REMEMBERED_SIGNATURES);
+    this.signatureCheck = new MessageValidator(genesis.chainId(), this.verifier);
     this.store = store;
     this.transport = transport;
     this.config = config;
     this.listeners = List.copyOf(listeners);
     this.executor = new BlockExecutor(store, extractor);
-    this.blockValidator = new LedgerBlockValidator(genesis.chainId(), genesis.manager(), store, verifier, this::verifiedInMempool,
+    this.blockValidator = new LedgerBlockValidator(genesis.chainId(), genesis.manager(), store, this.verifier, this::verifiedInMempool,
         genesis.largeContentThreshold());
     final String name = genesis.validatorSet().byKey(signer.publicKey()).map(v -> v.name()).orElse(signer.publicKey().toShortHex());
     this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.eventQueueCapacity()),
@@ -244,7 +258,8 @@ public final class LedgerNode implements AutoCloseable {
     logRoundChange();
     lastStatus = new NodeStatus(
         signer.publicKey().nodeIdHex(), signer.publicKey().toHex(), genesis.chainId(), store.height(), Hash32.ZERO,
-        store.genesis().isPresent() ? currentValidators().size() : genesis.validators().size(),
+        // after start the store holds the genesis (asking the store decoded it from RocksDB after every event)
+        consensus != null ? currentValidators().size() : genesis.validators().size(),
         0, consensus == null ? 0 : consensus.height(), consensus == null ? 0 : consensus.round(), mempool.size(),
         consensus == null ? 0 : consensus.evidenceCount(), dropped.get());
     if (consensus != null && consensus.evidenceCount() != lastEvidence.size()) {
@@ -466,8 +481,6 @@ public final class LedgerNode implements AutoCloseable {
       for (final PendingTransaction pending : g.transactions()) {
         onVerifiedGossip(pending);
       }
-    } else if (message instanceof NodeMessage.ConsensusPayload c) {
-      onConsensusPayload(from, c.payload());
     } else if (message instanceof NodeMessage.Status s) {
       if (s.height() > store.height()) {
         requestSync(from);
@@ -490,13 +503,9 @@ public final class LedgerNode implements AutoCloseable {
     }
   }
 
-  private void onConsensusPayload(final PublicKey from, final byte[] payload) {
-    try {
-      perform(consensus.handle(new ConsensusEvent.MessageReceived(ConsensusCodec.decode(payload))));
-    } catch (final DecodingException e) {
-      dropped.incrementAndGet();
-      LOG.debug("dropped malformed consensus message peer={} reason={}", from.toShortHex(), e.getMessage());
-    }
+  /** A consensus message decoded, and its own signature verified, on a transport thread; the state machine checks the rest. */
+  private void onConsensusMessage(final ConsensusMessage message) {
+    perform(consensus.handle(new ConsensusEvent.MessageReceived(message)));
   }
 
   private void onSyncRequest(final PublicKey from, final NodeMessage.SyncRequest request) {
@@ -590,6 +599,13 @@ public final class LedgerNode implements AutoCloseable {
         LOG.debug("dropped malformed message peer={} reason={}", from.toShortHex(), e.getMessage());
         return;
       }
+      if (message instanceof NodeMessage.ConsensusPayload c) {
+        onConsensusPayload(from, c.payload());
+        return;
+      }
+      if (message instanceof NodeMessage.SyncResponse r) {
+        verifyAhead(r);
+      }
       if (message instanceof NodeMessage.TransactionGossip g) {
         final List<PendingTransaction> verified = new ArrayList<>(g.transactions().size());
         for (final PendingTransaction p : g.transactions()) {
@@ -611,6 +627,46 @@ public final class LedgerNode implements AutoCloseable {
         return;
       }
       submitEvent(() -> onPeerMessage(from, message));
+    }
+
+    /**
+     * Decoding (a proposal's block: every transaction and chunk hashed, both Merkle roots) and the Ed25519 checks of
+     * a consensus message run here, in parallel, not on the one event thread: a message whose signature fails is
+     * dropped (it would fail the state machine's check at any height); the state machine still checks everything,
+     * and finds the signatures verified here remembered. A proposal's transactions that did not arrive by gossip
+     * first are verified here too, for the block validator.
+     */
+    private void onConsensusPayload(final PublicKey from, final byte[] payload) {
+      final ConsensusMessage decoded;
+      try {
+        decoded = ConsensusCodec.decode(payload);
+      } catch (final DecodingException e) {
+        dropped.incrementAndGet();
+        LOG.debug("dropped malformed consensus message peer={} reason={}", from.toShortHex(), e.getMessage());
+        return;
+      }
+      final String why = signatureCheck.checkSignatures(decoded);
+      if (why != null) {
+        dropped.incrementAndGet();
+        LOG.debug("dropped consensus message peer={} reason={}", from.toShortHex(), why);
+        return;
+      }
+      if (decoded instanceof Proposal p) {
+        blockValidator.verifyAhead(p.block());
+      }
+      submitEvent(() -> onConsensusMessage(decoded));
+    }
+
+    /** The seals of each certificate and the transactions of each block, so catch-up on the event thread finds them verified. */
+    private void verifyAhead(final NodeMessage.SyncResponse response) {
+      for (final NodeMessage.CertifiedBlock cb : response.blocks()) {
+        final CommitCertificate cert = cb.certificate();
+        final byte[] signed = CommitSeal.signedBytes(genesis.chainId(), cert.height(), cert.blockHash());
+        for (final CommitSeal seal : cert.seals()) {
+          verifier.verify(seal.validator(), signed, seal.signature());
+        }
+        blockValidator.verifyAhead(cb.block());
+      }
     }
 
     @Override

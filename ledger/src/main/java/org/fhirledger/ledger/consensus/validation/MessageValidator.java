@@ -48,6 +48,30 @@ public final class MessageValidator {
     return "unknown message";
   }
 
+  /**
+   * Only the message's own signature (and a COMMIT's seal), whoever the validators are: stateless, so a transport
+   * thread may run it before the message is queued for the state machine, whose {@link #check} checks it again
+   * (cheaply when the verifier remembers, see {@code RememberingVerifier}) with everything that needs the round
+   * state. A message failing here would fail there at any height, so it may be dropped at once. The PREPAREs of
+   * a certificate are left to {@link #check}: they usually arrived, and were verified, as PREPAREs of their own.
+   * Null when the signatures verify, else why not.
+   */
+  public String checkSignatures(final ConsensusMessage message) {
+    final boolean valid;
+    if (message instanceof Prepare p) {
+      valid = p.hasValidSignature(chainId, verifier);
+    } else if (message instanceof Commit c) {
+      valid = c.hasValidSignature(chainId, verifier);
+    } else if (message instanceof Proposal p) {
+      valid = p.hasValidSignature(chainId, verifier);
+    } else if (message instanceof RoundChange rc) {
+      valid = rc.hasValidSignature(chainId, verifier);
+    } else {
+      return "unknown message";
+    }
+    return valid ? null : "bad " + message.getClass().getSimpleName() + " signature";
+  }
+
   private String checkProposal(final Proposal p, final ValidatorSet validators) {
     if (!validators.proposer(p.height(), p.round()).equals(p.author())) {
       return "PROPOSAL for round " + p.round() + " from " + p.author() + ", who is not its proposer";

@@ -1,0 +1,224 @@
+package org.fhirledger.ledger.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.fhirledger.ledger.chain.Chunk;
+import org.fhirledger.ledger.chain.Genesis;
+import org.fhirledger.ledger.chain.Operation;
+import org.fhirledger.ledger.chain.ResourceChange;
+import org.fhirledger.ledger.chain.TestChain;
+import org.fhirledger.ledger.chain.Transaction;
+import org.fhirledger.ledger.chain.Validator;
+import org.fhirledger.ledger.crypto.Ed25519Keys;
+import org.fhirledger.ledger.crypto.Hash32;
+import org.fhirledger.ledger.crypto.Signer;
+import org.fhirledger.ledger.dag.ContentId;
+import org.fhirledger.ledger.node.LedgerNode;
+import org.fhirledger.ledger.node.NodeConfig;
+import org.fhirledger.ledger.p2p.MemberDirectory;
+import org.fhirledger.ledger.p2p.tio.TioPeerTransport;
+import org.fhirledger.ledger.p2p.tio.TransportConfig;
+import org.fhirledger.ledger.store.TransactionOutcome;
+import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Where the CPU of a node's threads goes per committed transaction, on the real stack without the FHIR layer:
+ * four {@link LedgerNode}s in this JVM (own RocksDB stores, T-io on 127.0.0.1, default {@link NodeConfig}), 64
+ * client threads (JMH {@code -t}) each submitting a signed ~1 KiB create to the nodes in turn and waiting for it.
+ * After each iteration it prints the thread CPU (ThreadMXBean) of the ledger event threads ({@code ledger-v*}),
+ * the transport threads ({@code p2p-*}) and the timers, per committed transaction per node and per block per node:
+ * the wall-clock rate on a shared machine swings, CPU per transaction does not.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 15)
+@Measurement(iterations = 3, time = 15)
+@Threads(64)
+@Fork(1)
+public class LedgerThreadCpuBenchmark {
+  private static final String CHAIN = "bench-thread-cpu";
+  private static final int NODES = 4;
+
+  private final List<Signer> keys = new ArrayList<>();
+  private final List<Validator> members = new CopyOnWriteArrayList<>();
+  private final MemberDirectory directory = () -> List.copyOf(members);
+  private final List<LedgerNode> nodes = new ArrayList<>();
+  private final List<TioPeerTransport> transports = new ArrayList<>();
+  private final List<RocksDbLedgerStore> stores = new ArrayList<>();
+  private final AtomicLong nonce = new AtomicLong();
+  private final AtomicLong committed = new AtomicLong();
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private Path dir;
+  private Map<Long, Long> cpuAtStart;
+  private Map<Long, Long> userAtStart;
+  private Map<Long, String> names;
+  private long committedAtStart;
+  private long heightAtStart;
+  private long processCpuAtStart;
+
+  @Setup(Level.Trial)
+  public void startNetwork() throws IOException {
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.tio")).setLevel(ch.qos.logback.classic.Level.OFF);
+    dir = Files.createTempDirectory("thread-cpu-bench");
+    final List<Validator> validators = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      keys.add(Ed25519Keys.generate(TestChain.seededRandom(400 + i)));
+      validators.add(new Validator("v" + i, keys.get(i).publicKey(), "127.0.0.1", 0));
+    }
+    members.addAll(validators);
+    final Genesis genesis = new Genesis(CHAIN, 1_700_000_000_000L, validators, validators.get(0).publicKey());
+    final TransportConfig transport = TransportConfig.of("127.0.0.1", 0, CHAIN, Hash32.sha256(CHAIN.getBytes(StandardCharsets.UTF_8)));
+    for (int i = 0; i < NODES; i++) {
+      final RocksDbLedgerStore store = RocksDbLedgerStore.open(dir.resolve("node-" + i));
+      store.initGenesis(genesis);
+      final TioPeerTransport t = new TioPeerTransport(transport, keys.get(i), Ed25519Keys.verifier(), directory);
+      final LedgerNode node = new LedgerNode(genesis, keys.get(i), Ed25519Keys.verifier(), store, t, NodeConfig.defaults(), List.of());
+      node.start();
+      final Validator v = members.get(i);
+      members.set(i, new Validator(v.name(), v.publicKey(), v.host(), t.port()));
+      stores.add(store);
+      transports.add(t);
+      nodes.add(node);
+    }
+    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!transports.stream().allMatch(t -> t.connectedPeers().size() == NODES - 1)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the nodes did not connect within 60 s");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // a harness set-up, not a test: poll the transports
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void stopNetwork() throws IOException {
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).close();
+      transports.get(i).close();
+      stores.get(i).close();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Setup(Level.Iteration)
+  public void snapshotCpu() {
+    names = new HashMap<>();
+    userAtStart = new HashMap<>();
+    cpuAtStart = threadCpu(userAtStart);
+    committedAtStart = committed.get();
+    heightAtStart = stores.get(0).height();
+    processCpuAtStart = processCpu();
+  }
+
+  @TearDown(Level.Iteration)
+  public void reportCpu() {
+    final Map<Long, Long> userNow = new HashMap<>();
+    final Map<Long, Long> now = threadCpu(userNow);
+    final Map<String, Long> byGroup = new HashMap<>();
+    final Map<String, Long> userByGroup = new HashMap<>();
+    now.forEach((id, nanos) -> byGroup.merge(group(names.get(id)), nanos - cpuAtStart.getOrDefault(id, 0L), Long::sum));
+    userNow.forEach((id, nanos) -> userByGroup.merge(group(names.get(id)), nanos - userAtStart.getOrDefault(id, 0L), Long::sum));
+    final long txs = committed.get() - committedAtStart;
+    final long blocks = stores.get(0).height() - heightAtStart;
+    if (txs == 0 || blocks == 0) {
+      return;
+    }
+    final double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    System.out.printf("%n  committed %d tx in %d blocks (%.1f tx/block), load average %.1f%n", txs, blocks, txs / (double) blocks, load);
+    System.out.printf("  process cpu per tx (4 nodes, clients included): %.1f us%n", (processCpu() - processCpuAtStart) / 1000.0 / txs);
+    for (final String g : List.of("event", "transport", "timers", "client", "other")) {
+      final long nanos = byGroup.getOrDefault(g, 0L);
+      System.out.printf("  %-9s cpu per node: %7.1f us per tx (user %7.1f), %8.1f us per block%n", g, nanos / 1000.0 / txs / NODES,
+          userByGroup.getOrDefault(g, 0L) / 1000.0 / txs / NODES, nanos / 1000.0 / blocks / NODES);
+    }
+  }
+
+  private static String group(final String name) {
+    if (name == null) {
+      return "other";
+    }
+    if (name.startsWith("ledger-timers-")) {
+      return "timers";
+    }
+    if (name.startsWith("ledger-")) {
+      return "event";
+    }
+    if (name.startsWith("p2p-")) {
+      return "transport";
+    }
+    return name.contains("jmh-worker") ? "client" : "other";
+  }
+
+  private Map<Long, Long> threadCpu(final Map<Long, Long> user) {
+    final Map<Long, Long> cpu = new HashMap<>();
+    for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        final long nanos = threads.getThreadCpuTime(info.getThreadId());
+        if (nanos >= 0) {
+          cpu.put(info.getThreadId(), nanos);
+          user.put(info.getThreadId(), threads.getThreadUserTime(info.getThreadId()));
+          names.put(info.getThreadId(), info.getThreadName());
+        }
+      }
+    }
+    return cpu;
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** One ~1 KiB create, submitted at the next node in turn, until it is final and applied there. */
+  @Benchmark
+  public TransactionOutcome commitOneWrite() throws Exception {
+    final long n = nonce.getAndIncrement();
+    final int node = (int) (n % NODES);
+    final byte[] content = resource(n);
+    final ContentId cid = ContentId.of(ContentId.CODEC_RAW, content);
+    final Transaction tx = Transaction.sign(CHAIN, keys.get(node), "bench", System.currentTimeMillis(), n,
+        List.of(new ResourceChange(Operation.CREATE, "Observation", "o" + n, 1, 0, cid, content.length)));
+    final TransactionOutcome outcome = nodes.get(node).submit(tx, List.of(new Chunk(cid, content))).get(60, TimeUnit.SECONDS);
+    if (!outcome.committed()) {
+      throw new IllegalStateException("write " + n + " was rejected: " + outcome);
+    }
+    committed.incrementAndGet();
+    return outcome;
+  }
+
+  private static byte[] resource(final long i) {
+    final StringBuilder s = new StringBuilder(1100);
+    s.append("{\"resourceType\":\"Observation\",\"id\":\"o").append(i).append("\",\"status\":\"final\",\"code\":{\"text\":\"");
+    while (s.length() < 1024 - 3) {
+      s.append((char) ('a' + s.length() % 26));
+    }
+    return s.append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
