@@ -1,6 +1,7 @@
 package org.fhirledger.ledger.crypto;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -8,9 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * map look-up instead of an Ed25519 verification (~60-90 us). The node verifies what arrives on the transport's
  * threads ahead of time; when the single event thread then validates the same message, the answer is already here.
  *
- * <p>Only successes are remembered, keyed by the exact key, message and signature bytes, so every answer is the
- * one the wrapped verifier gives (verification is a pure function of those three): nothing unverified is ever
- * accepted, and the answers do not depend on which thread asked first. Thread-safe. Bounded: when it holds
+ * <p>Only successes are remembered, keyed by the SHA-256 of the exact key, message and signature bytes (each with its
+ * length), so every answer is the one the wrapped verifier gives (verification is a pure function of those three):
+ * nothing unverified is ever accepted, and the answers do not depend on which thread asked first. The digest, not
+ * the message, is kept: a transaction Bundle signs hundreds of kilobytes, and 65,536 of those would not fit the heap. Thread-safe. Bounded: when it holds
  * {@code capacity} signatures it forgets them all (a forgotten signature is just verified again).
  */
 public final class RememberingVerifier implements SignatureVerifier {
@@ -28,7 +30,7 @@ public final class RememberingVerifier implements SignatureVerifier {
 
   @Override
   public boolean verify(final PublicKey key, final byte[] message, final byte[] signature) {
-    final Verified candidate = new Verified(key, message.clone(), signature.clone());
+    final Verified candidate = Verified.of(key, message, signature);
     if (verified.containsKey(candidate)) {
       return true;
     }
@@ -48,15 +50,27 @@ public final class RememberingVerifier implements SignatureVerifier {
   }
 
   // A record would compare the arrays by identity.
-  private record Verified(PublicKey key, byte[] message, byte[] signature) {
+  private record Verified(byte[] digest) {
+    static Verified of(final PublicKey key, final byte[] message, final byte[] signature) {
+      final byte[] k = key.toArray();
+      final MessageDigest d = Sha256.threadDigest();
+      d.update(ByteBuffer.allocate(4).putInt(k.length).array());
+      d.update(k);
+      d.update(ByteBuffer.allocate(4).putInt(message.length).array());
+      d.update(message);
+      d.update(ByteBuffer.allocate(4).putInt(signature.length).array());
+      d.update(signature);
+      return new Verified(d.digest());
+    }
+
     @Override
     public boolean equals(final Object o) {
-      return o instanceof Verified v && v.key.equals(key) && Arrays.equals(v.signature, signature) && Arrays.equals(v.message, message);
+      return o instanceof Verified v && MessageDigest.isEqual(v.digest, digest);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(signature);
+      return ByteBuffer.wrap(digest).getInt();
     }
   }
 }
