@@ -84,10 +84,15 @@ class ProcessNetworkIT {
       final Resource r = client(3).read().resource(Patient.class).withId(id.getIdPart()).execute();
       assertThat(r.getIdElement().getIdPart()).isEqualTo(id.getIdPart());
     }
-    final String hash = statusString(0, "lastBlockHash");
-    for (int i = 1; i < 4; i++) {
-      assertThat(statusString(i, "lastBlockHash")).as("last block hash at node %d", i).isEqualTo(hash);
-    }
+    // The four must agree on the same block at the same height. Statuses are read one node after the other, so a
+    // block committed between two reads can make them differ for a moment; a fork would make them differ for good.
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .untilAsserted(() -> assertThat(List.of(tip(1), tip(2), tip(3))).as("height and last block hash at nodes 1-3 against node 0's")
+            .containsOnly(tip(0)));
+  }
+
+  private String tip(final int node) {
+    return status(node, "height") + "/" + statusString(node, "lastBlockHash");
   }
 
   private void awaitHeightEverywhere(final List<Integer> which) {
