@@ -29,7 +29,8 @@ import org.hl7.fhir.r4.model.Resource;
  * PostgreSQL's own CPU per indexed resource, for index configurations side by side: each configuration gets its own
  * embedded PostgreSQL 14 server, durable as a node's (fsync, synchronous commit), and rounds alternate between them,
  * each round applying {@code --blocks} blocks of 30 new Patients (random UUID ids, as the server assigns them; the
- * create workload's Patient, 14 rows each) through {@link SearchIndex#applyBlock}. The CPU of a server is that of its
+ * create workload's Patient, 14 rows each) through {@link SearchIndex#applyBlock}; with {@code --pool N}, versions of
+ * N resources picked at random instead (an update workload: each block closes the previous versions' rows). The CPU of a server is that of its
  * postmaster and every child process (backends, WAL writer, checkpointer, autovacuum; exited children through the
  * postmaster's cutime/cstime), from /proc, so it holds the background work the blocks cause, and none of the JVM's.
  * Configurations (names as arguments, all by default):
@@ -61,6 +62,7 @@ public final class IndexSqlCostComparison {
     long height;
     long cpuTicks;
     long resources;
+    final Map<String, Long> versions = new java.util.HashMap<>();
 
     Subject(final Config config, final EmbeddedPostgres postgres, final Path dataDir, final DataSource dataSource) {
       this.config = config;
@@ -75,12 +77,14 @@ public final class IndexSqlCostComparison {
     int rounds = 6;
     int blocks = 100;
     boolean statements = false;
+    int pool = 0;
     final List<String> names = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--blocks" -> blocks = Integer.parseInt(args[++i]);
         case "--statements" -> statements = true;
+        case "--pool" -> pool = Integer.parseInt(args[++i]);
         default -> names.add(args[i]);
       }
     }
@@ -111,8 +115,14 @@ public final class IndexSqlCostComparison {
             s.height++;
             final List<IndexedVersion> block = new ArrayList<>(PER_BLOCK);
             for (int i = 0; i < PER_BLOCK; i++) {
-              final String id = new UUID(random.nextLong(), random.nextLong()).toString();
-              block.add(new IndexedVersion("Patient", id, 1, false, Instant.ofEpochSecond(1_700_000_000L + s.height), "bafy" + id, s.height,
+              final String id = pool == 0 ? new UUID(random.nextLong(), random.nextLong()).toString() : "p" + random.nextInt(pool);
+              final long version = pool == 0 ? 1 : s.versions.merge(id, 1L, Long::sum);
+              if (block.stream().anyMatch(v -> v.resourceId().equals(id))) {
+                s.versions.merge(id, -1L, Long::sum);
+                i--;
+                continue; // one version per resource per block, as the create and update workloads make them
+              }
+              block.add(new IndexedVersion("Patient", id, version, false, Instant.ofEpochSecond(1_700_000_000L + s.height), "bafy" + id, s.height,
                   "ab".repeat(32), "cd".repeat(32)));
             }
             s.index.applyBlock(s.height, String.format("%064x", s.height), block, v -> params);
