@@ -232,12 +232,12 @@ public final class IndexSqlCostComparison {
         System.out.printf("pg_stat_wal: records=%d fpi=%d bytes=%d buffers_full=%d writes=%d syncs=%d write_ms=%.1f sync_ms=%.1f%n",
             rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getDouble(7), rs.getDouble(8));
       }
-      try (ResultSet rs = st.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, autovacuum_count, autoanalyze_count, analyze_count,"
+      try (ResultSet rs = st.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, autovacuum_count, autoanalyze_count, analyze_count,"
           + " pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables WHERE n_tup_ins > 0 ORDER BY relname")) {
-        System.out.println("table | inserted | updated | autovacuum | autoanalyze | analyze | size");
+        System.out.println("table | inserted | updated | HOT updated | autovacuum | autoanalyze | analyze | size");
         while (rs.next()) {
-          System.out.printf("%s | %d | %d | %d | %d | %d | %s%n", rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-              rs.getLong(6), rs.getString(7));
+          System.out.printf("%s | %d | %d | %d | %d | %d | %d | %s%n", rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+              rs.getLong(7), rs.getString(8));
         }
       }
       try (ResultSet rs = st.executeQuery("SELECT checkpoints_timed, checkpoints_req, buffers_checkpoint, buffers_backend FROM pg_stat_bgwriter")) {
