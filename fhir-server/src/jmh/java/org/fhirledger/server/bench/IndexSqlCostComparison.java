@@ -151,6 +151,10 @@ public final class IndexSqlCostComparison {
       for (final Subject s : subjects) {
         s.postgres.close();
       }
+      try (var paths = Files.walk(root)) {
+        // the data directories hold hundreds of MB after a run
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
