@@ -109,14 +109,19 @@ final class SearchParamWriter {
     final Array typeArray = c.createArrayOf("text", types.toArray());
     final Array idArray = c.createArrayOf("text", ids.toArray());
     for (final String table : TABLES) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " t SET valid_to = ? FROM unnest(?::text[], ?::text[]) AS h(res_type, res_id)"
-          + " WHERE t.res_type = h.res_type AND t.res_id = h.res_id AND t.valid_to IS NULL")) {
+      try (PreparedStatement ps = c.prepareStatement(closeSql(table))) {
         ps.setLong(1, height);
         ps.setArray(2, typeArray);
         ps.setArray(3, idArray);
         ps.executeUpdate();
       }
     }
+  }
+
+  /** Closes the open rows in {@code table} of the resources given as two arrays (types, ids), at the height given first. */
+  static String closeSql(final String table) {
+    return "UPDATE " + table + " t SET valid_to = ? FROM unnest(?::text[], ?::text[]) AS h(res_type, res_id)"
+        + " WHERE t.res_type = h.res_type AND t.res_id = h.res_id AND t.valid_to IS NULL";
   }
 
   static void common(final PreparedStatement ps, final IndexedVersion v, final IndexedParam p, final long height)

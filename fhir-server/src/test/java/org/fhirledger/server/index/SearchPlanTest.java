@@ -173,4 +173,41 @@ class SearchPlanTest {
     usesIndex("Patient", "birthdate:missing=false", "spidx_date", "idx_spidx_date_");
     plan("Patient", "birthdate:missing=true");
   }
+
+  /**
+   * A new version closes its resource's open rows in every table: the UPDATE must find them through an index on
+   * (res_type, res_id), since V8.1 the full {@code *_resource} index (the partial {@code *_open} indexes were dropped:
+   * their predicate on valid_to made every such UPDATE a non-HOT one), never by scanning the table.
+   */
+  @Test
+  void closingAResourcesRowsReadsThemThroughAnIndex() throws SQLException {
+    for (final String table : SearchParamWriter.TABLES) {
+      final StringBuilder plan = new StringBuilder();
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement ps = c.prepareStatement("EXPLAIN " + SearchParamWriter.closeSql(table))) {
+        ps.setLong(1, index.indexedHeight() + 1);
+        ps.setArray(2, c.createArrayOf("text", new String[] {"Patient", "Observation", "RiskAssessment"}));
+        ps.setArray(3, c.createArrayOf("text", new String[] {"p1", "o2", "r3"}));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+      }
+      PLANS.append("### closing rows in ").append(table).append("\n```\n").append(plan).append("```\n\n");
+      if (rowCount(table) == 0) {
+        continue; // the seeded resources have no values of this type: scanning an empty table is the right plan
+      }
+      assertThat(plan.toString()).as(plan.toString()).doesNotContain("Seq Scan on " + table)
+          .containsPattern("(Index Scan using|Bitmap Index Scan on) idx_" + table + "_(resource|source)");
+    }
+  }
+
+  private static long rowCount(final String table) throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
 }
