@@ -96,7 +96,7 @@ class ProcessNetworkIT {
   }
 
   private void awaitHeightEverywhere(final List<Integer> which) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
       final int h = status(0, "height");
       for (final int i : which) {
         if (status(i, "height") != h) {
