@@ -203,7 +203,8 @@ public final class BenchRunner {
     }
     final long t0 = System.nanoTime();
     load(driver, label + " warmup", fixed);
-    return new BenchReport.Warmup(fixed.toMillis() / 1000.0 + " s", (System.nanoTime() - t0) / 1e9, "its time was up");
+    return new BenchReport.Warmup(String.format(Locale.ROOT, "fixed %.0f s", fixed.toMillis() / 1000.0), (System.nanoTime() - t0) / 1e9,
+        "its time was up");
   }
 
   private BenchReport.Warmup warmUpUntilSteady(final String label, final List<NodeProbe> probes, final LoadDriver driver) throws InterruptedException {
