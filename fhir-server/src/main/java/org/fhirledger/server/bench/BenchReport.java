@@ -17,6 +17,10 @@ import java.util.Map;
  *     network could do on idle cores (cores / this). Null when CPU was not measured.
  * @param findMax the steps of --find-max, or null when the rate was not searched
  * @param profile where the nodes' CPU went in the window (--profile), or null
+ * @param cpuByThreadGroup all CPU of the window by where it ran: the node JVMs' thread groups (JIT compiler, GC,
+ *     HTTP, ledger, indexer, p2p, timers, other), the nodes' PostgreSQL and the bench client, each with its share
+ *     of the total and ms per committed operation; empty when not measured (not Linux, in-process, --target)
+ * @param warmup how long the unmeasured load before the window ran and what ended it
  */
 public record BenchReport(
     String label,
@@ -39,7 +43,21 @@ public record BenchReport(
     Double nodeCpuMillisPerOperation,
     List<PhaseMetrics.Second> timeline,
     FindMax findMax,
-    JfrProfile profile) {
+    JfrProfile profile,
+    List<CpuBreakdown.Row> cpuByThreadGroup,
+    Warmup warmup) {
+
+  public BenchReport {
+    cpuByThreadGroup = cpuByThreadGroup == null ? List.of() : List.copyOf(cpuByThreadGroup);
+  }
+
+  /**
+   * The warm-up before the window: {@code policy} "60 s" or "auto", its length, and what ended it (the time
+   * was up; the JIT compiler threads' share of node CPU fell below the threshold; the maximum was reached).
+   */
+  public record Warmup(String policy, double seconds, String endedBy) {
+    public static final Warmup NONE = new Warmup("none", 0, "no warm-up");
+  }
 
   /**
    * CPU over the measuring window and peak RSS of one node (or of the JVM hosting the nodes).

@@ -32,6 +32,8 @@ public final class BenchRunner {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   /** Without --count or --duration nothing would stop a closed loop; with --count this still bounds it. */
   private static final Duration COUNT_SAFETY_LIMIT = Duration.ofMinutes(30);
+  /** --warmup auto looks at the compiler threads' share after each step of this much load. */
+  static final Duration WARMUP_STEP = Duration.ofSeconds(10);
 
   private final BenchSettings settings;
   private final ObjectMapper mapper;
@@ -97,7 +99,7 @@ public final class BenchRunner {
 
   /** What one measuring window recorded, before it becomes a report. */
   private record Window(String label, LoadDriver.PhaseResult phase, BenchReport.FindMax findMax, List<NodeProbe.Sample> before,
-      List<NodeProbe.Sample> after, OptionalLong heightBefore, OptionalLong heightAfter, long clientCpuMillis) {}
+      List<NodeProbe.Sample> after, OptionalLong heightBefore, OptionalLong heightAfter, long clientCpuMillis, BenchReport.Warmup warmup) {}
 
   /**
    * One measuring window, or for a search workload one per search kind (each after its share of the warm-up),
@@ -115,22 +117,16 @@ public final class BenchRunner {
     try {
       status.awaitReady(net.fhirBases(), net.validators(), READY_TIMEOUT);
       final Workloads workloads = prepare(net);
-      final LoadDriver driver = new LoadDriver(http, workloads, settings.mix(), settings.seed(), settings.progress() ? this::progress : null,
-          settings.timeout());
-      for (final SearchKind kind : kinds) {
-        final String windowLabel = kind == null ? label : label + ":" + kind.label();
-        if (kind != null) {
-          workloads.searchKind(kind);
-        }
-        final Duration warmup = settings.warmup().dividedBy(kinds.size());
-        if (!warmup.isZero()) {
-          if (settings.findMax()) {
-            driver.openLoop(windowLabel + " warmup", settings.findMaxSettings().startRate(), warmup, settings.maxInFlight());
-          } else {
-            driver.closedLoop(windowLabel + " warmup", settings.clients(), 0, warmup);
+      try (LoadDriver driver = new LoadDriver(http, settings.httpClient(), settings.clients(), workloads, settings.mix(), settings.seed(),
+          settings.progress() ? this::progress : null, settings.timeout())) {
+        for (final SearchKind kind : kinds) {
+          final String windowLabel = kind == null ? label : label + ":" + kind.label();
+          if (kind != null) {
+            workloads.searchKind(kind);
           }
+          final BenchReport.Warmup warmup = warmUp(windowLabel, probes, driver, kinds.size());
+          windows.add(window(windowLabel, net, probes, driver, warmup));
         }
-        windows.add(window(windowLabel, net, probes, driver));
       }
       if (settings.progress()) {
         err.println();
@@ -150,7 +146,8 @@ public final class BenchRunner {
       reports.add(new BenchReport(w.label(), target, net.mode(), workload, net.fhirBases().size(), settings.findMax() ? 0 : settings.clients(),
           seconds, m.committed(), w.phase().committedPerSecond(), w.phase().resourcesPerSecond(), m.latency(), blocks,
           m.errors(), m.errorsByKind(), usage, net.usageNote(), w.clientCpuMillis() / 1000.0, cpuPerOperation(usage, m.committed()),
-          m.timeline(), w.findMax(), windows.size() == 1 ? profile(net, owned, w.phase()) : null));
+          m.timeline(), w.findMax(), windows.size() == 1 ? profile(net, owned, w.phase()) : null,
+          CpuBreakdown.of(probes, w.before(), w.after(), w.clientCpuMillis(), m.committed()), w.warmup()));
     }
     return reports;
   }
@@ -160,7 +157,8 @@ public final class BenchRunner {
     return settings.mix().contains(WorkloadKind.SEARCH) && settings.mix().toString().equals(WorkloadMix.single(WorkloadKind.SEARCH).toString());
   }
 
-  private Window window(final String label, final BenchNetwork net, final List<NodeProbe> probes, final LoadDriver driver) throws InterruptedException {
+  private Window window(final String label, final BenchNetwork net, final List<NodeProbe> probes, final LoadDriver driver,
+      final BenchReport.Warmup warmup) throws InterruptedException {
     // find-max: search first; only the hold at the best rate is the measuring window
     final BenchReport.FindMax findMax = settings.findMax() ? searchRate(label, driver) : null;
     final List<NodeProbe.Sample> before = new ArrayList<>();
@@ -180,7 +178,79 @@ public final class BenchRunner {
     final OptionalLong heightAfter = status.height(net.fhirBases().get(0));
     final long clientCpuAfter = ProcStats.cpuMillis(ProcessHandle.current().pid()).orElse(0);
     probes.forEach(p -> after.add(p.sample()));
-    return new Window(label, phase, findMax, before, after, heightBefore, heightAfter, clientCpuAfter - clientCpuBefore);
+    return new Window(label, phase, findMax, before, after, heightBefore, heightAfter, clientCpuAfter - clientCpuBefore, warmup);
+  }
+
+  /**
+   * Unmeasured load before a window: for {@code --warmup 60s} that long (split over the search kinds); for
+   * {@code --warmup auto} in steps of {@link #WARMUP_STEP} until the nodes' JIT compiler threads took less than
+   * the threshold of the nodes' CPU over the last step, or the maximum passed. Auto needs the nodes' threads in
+   * /proc (node processes on Linux); elsewhere it falls back to the fixed length.
+   */
+  private BenchReport.Warmup warmUp(final String label, final List<NodeProbe> probes, final LoadDriver driver, final int kinds)
+      throws InterruptedException {
+    if (settings.warmupAuto()) {
+      final List<NodeProbe.Sample> probe = sample(probes);
+      if (!CpuBreakdown.of(probes, probe, probe, 0, 0).isEmpty()) {
+        return warmUpUntilSteady(label, probes, driver);
+      }
+      err.printf(Locale.ROOT, "bench: --warmup auto needs the node processes' threads in /proc; warming up for %d s instead%n",
+          settings.warmup().toSeconds());
+    }
+    final Duration fixed = settings.warmup().dividedBy(kinds);
+    if (fixed.isZero()) {
+      return BenchReport.Warmup.NONE;
+    }
+    final long t0 = System.nanoTime();
+    load(driver, label + " warmup", fixed);
+    return new BenchReport.Warmup(String.format(Locale.ROOT, "fixed %.0f s", fixed.toMillis() / 1000.0), (System.nanoTime() - t0) / 1e9,
+        "its time was up");
+  }
+
+  private BenchReport.Warmup warmUpUntilSteady(final String label, final List<NodeProbe> probes, final LoadDriver driver) throws InterruptedException {
+    final double threshold = settings.warmupJitShare();
+    final long t0 = System.nanoTime();
+    final long max = settings.warmupMax().toNanos();
+    final String policy = String.format(Locale.ROOT, "auto (JIT below %.0f%% of node CPU over %d s, at most %d s)", threshold * 100,
+        WARMUP_STEP.toSeconds(), settings.warmupMax().toSeconds());
+    while (true) {
+      final long left = max - (System.nanoTime() - t0);
+      if (left <= 0) {
+        return new BenchReport.Warmup(policy, (System.nanoTime() - t0) / 1e9, "--warmup-max is 0");
+      }
+      final List<NodeProbe.Sample> before = sample(probes);
+      load(driver, label + " warmup", Duration.ofNanos(Math.min(left, WARMUP_STEP.toNanos())));
+      final double share = CpuBreakdown.compilerShareOfNodes(CpuBreakdown.of(probes, before, sample(probes), 0, 0));
+      final double elapsed = (System.nanoTime() - t0) / 1e9;
+      if (settings.progress()) {
+        err.printf(Locale.ROOT, "%nbench: warm-up %.0f s: JIT compiler threads %.1f%% of node CPU over the last step%n", elapsed, share * 100);
+      }
+      String ended = null;
+      if (share >= 0 && share < threshold) {
+        ended = String.format(Locale.ROOT, "JIT settled: compiler threads %.1f%% of node CPU over the last step (below %.0f%%)", share * 100,
+            threshold * 100);
+      } else if (System.nanoTime() - t0 >= max) {
+        ended = String.format(Locale.ROOT, "maximum reached: compiler threads still %.1f%% of node CPU over the last step", share * 100);
+      }
+      if (ended != null) {
+        err.printf(Locale.ROOT, "bench: warm-up ended after %.0f s: %s%n", elapsed, ended);
+        return new BenchReport.Warmup(policy, elapsed, ended);
+      }
+    }
+  }
+
+  private void load(final LoadDriver driver, final String label, final Duration length) throws InterruptedException {
+    if (settings.findMax()) {
+      driver.openLoop(label, settings.findMaxSettings().startRate(), length, settings.maxInFlight());
+    } else {
+      driver.closedLoop(label, settings.clients(), 0, length);
+    }
+  }
+
+  private static List<NodeProbe.Sample> sample(final List<NodeProbe> probes) {
+    final List<NodeProbe.Sample> out = new ArrayList<>();
+    probes.forEach(p -> out.add(p.sample()));
+    return out;
   }
 
   /** The nodes' flight recordings, written when they stopped, over the measuring window. */

@@ -17,6 +17,10 @@ import java.util.List;
  *     index and the work folder (e.g. a JFR file per node)
  * @param profile record each node with JDK Flight Recorder and report where the CPU went in the window
  * @param workDir where started networks keep their data (null: a new temporary folder)
+ * @param warmupAuto keep the warm-up load on until the node JVMs' JIT compiler threads settle (their share of node
+ *     CPU over the last {@code WARMUP_STEP} below {@code warmupJitShare}) or {@code warmupMax} passed, instead of
+ *     for {@code warmup}
+ * @param httpClient the closed-loop clients' HTTP library
  * @param searchKinds the searches of the search workload, each measured in its own window on the same network and
  *     data; any kind but {@code patients} loads the transaction Bundles of {@code bundlesFolder} once first
  */
@@ -28,6 +32,10 @@ public record BenchSettings(
     Duration duration,
     long count,
     Duration warmup,
+    boolean warmupAuto,
+    Duration warmupMax,
+    double warmupJitShare,
+    LoadDriver.HttpLibrary httpClient,
     WorkloadMix mix,
     Path bundlesFolder,
     int binarySize,
@@ -54,6 +62,9 @@ public record BenchSettings(
     searchKinds = List.copyOf(searchKinds);
     if (nodes < 1 || clients < 1) {
       throw new IllegalArgumentException("--nodes and --clients must be at least 1");
+    }
+    if (warmupAuto && (warmupJitShare <= 0 || warmupJitShare >= 1 || warmupMax.isNegative())) {
+      throw new IllegalArgumentException("--warmup-jit-share must be a percentage above 0 and below 100, --warmup-max not negative");
     }
     if (count < 0) {
       throw new IllegalArgumentException("--count must not be negative");

@@ -21,7 +21,25 @@ import java.util.concurrent.locks.LockSupport;
  * answered (clients spread round-robin over the nodes). Open loop: one pacing thread sends at a fixed rate,
  * whatever the answers, with latency measured from when each request was due.
  */
-public final class LoadDriver {
+public final class LoadDriver implements AutoCloseable {
+  /**
+   * The closed-loop clients' HTTP library. Apache HttpClient 5 classic (blocking, a pooled keep-alive connection
+   * per client) costs the bench JVM less CPU per request than java.net.http, whose every send goes through its
+   * selector thread and CompletableFutures (docs/benchmarks.md has the figures). The open loop always uses
+   * java.net.http's sendAsync: one pacing thread, many requests outstanding.
+   */
+  public enum HttpLibrary {
+    APACHE, JDK;
+
+    public static HttpLibrary parse(final String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "apache" -> APACHE;
+        case "jdk" -> JDK;
+        default -> throw new IllegalArgumentException("--http-client must be apache or jdk, not '" + s + "'");
+      };
+    }
+  }
+
   /** Told once a second while a phase runs. */
   public interface Progress {
     void second(String label, PhaseMetrics.Second second, PhaseMetrics metrics, int inFlight);
@@ -48,10 +66,13 @@ public final class LoadDriver {
   private final long seed;
   private final Progress progress;
   private final Duration drainTimeout;
+  private final BlockingSender sender;
 
-  public LoadDriver(final HttpClient http, final Workloads workloads, final WorkloadMix mix, final long seed, final Progress progress,
-      final Duration drainTimeout) {
+  /** @param clients closed-loop clients at most: the Apache pool keeps one connection per client */
+  public LoadDriver(final HttpClient http, final HttpLibrary library, final int clients, final Workloads workloads, final WorkloadMix mix,
+      final long seed, final Progress progress, final Duration drainTimeout) {
     this.http = http;
+    this.sender = library == HttpLibrary.APACHE ? new ApacheBlockingSender(clients, drainTimeout) : new JdkBlockingSender(http);
     this.workloads = workloads;
     this.mix = mix;
     this.seed = seed;
@@ -77,7 +98,8 @@ public final class LoadDriver {
             final long t0 = System.nanoTime();
             inFlight.incrementAndGet();
             try {
-              complete(op, http.send(op.request(), handler(op)), t0, metrics);
+              final BlockingSender.Answer answer = sender.send(op.request(), op.kind() == WorkloadKind.SEARCH);
+              complete(op, answer.status(), answer.body(), t0, metrics);
             } catch (final IOException e) {
               metrics.error(e.getClass().getSimpleName());
             } catch (final InterruptedException e) {
@@ -133,9 +155,9 @@ public final class LoadDriver {
         }
         final Workloads.Op op = workloads.next(mix.pick(random), (int) (i % workloads.nodes()), random);
         inFlight.incrementAndGet();
-        http.sendAsync(op.request(), handler(op)).whenComplete((response, failure) -> {
+        http.sendAsync(op.request().toJdk(), handler(op)).whenComplete((response, failure) -> {
           if (failure == null) {
-            complete(op, response, due, metrics);
+            complete(op, response.statusCode(), response.body(), due, metrics);
           } else {
             final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             metrics.error(cause.getClass().getSimpleName());
@@ -161,14 +183,17 @@ public final class LoadDriver {
     }
   }
 
-  private static HttpResponse.BodyHandler<String> handler(final Workloads.Op op) {
-    return op.kind() == WorkloadKind.SEARCH ? HttpResponse.BodyHandlers.ofString() : HttpResponse.BodyHandlers.replacing(null);
+  static HttpResponse.BodyHandler<String> handler(final Workloads.Op op) {
+    return handler(op.kind() == WorkloadKind.SEARCH);
   }
 
-  private static void complete(final Workloads.Op op, final HttpResponse<String> response, final long startNanos, final PhaseMetrics metrics) {
-    final int status = response.statusCode();
+  static HttpResponse.BodyHandler<String> handler(final boolean wantBody) {
+    return wantBody ? HttpResponse.BodyHandlers.ofString() : HttpResponse.BodyHandlers.replacing(null);
+  }
+
+  private static void complete(final Workloads.Op op, final int status, final String body, final long startNanos, final PhaseMetrics metrics) {
     if (status >= 200 && status < 300) {
-      final int resources = op.kind() == WorkloadKind.SEARCH ? countEntries(response.body()) : op.resources();
+      final int resources = op.kind() == WorkloadKind.SEARCH ? countEntries(body) : op.resources();
       metrics.success(op.kind(), resources, System.nanoTime() - startNanos);
     } else {
       metrics.error("HTTP " + status);
@@ -209,5 +234,11 @@ public final class LoadDriver {
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Closes the closed loop's connections (the java.net.http client belongs to the caller). */
+  @Override
+  public void close() {
+    sender.close();
   }
 }

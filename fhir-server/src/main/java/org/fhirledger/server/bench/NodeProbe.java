@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -16,10 +18,13 @@ import java.util.stream.Stream;
  */
 public record NodeProbe(String name, long pid, Path postgresDataDir) {
   /** A snapshot of the counters; CPU deltas between two snapshots give a phase's CPU. */
-  public record Sample(OptionalLong jvmCpuMillis, OptionalLong jvmSystemCpuMillis, OptionalLong postgresCpuMillis, OptionalLong peakRssKib) {}
+  public record Sample(OptionalLong jvmCpuMillis, OptionalLong jvmSystemCpuMillis, OptionalLong postgresCpuMillis, OptionalLong peakRssKib,
+      Optional<Map<Long, ThreadCpu.ThreadSample>> threads) {}
 
   public Sample sample() {
-    return new Sample(ProcStats.cpuMillis(pid), ProcStats.systemCpuMillis(pid), postgresCpuMillis(), ProcStats.peakRssKib(pid));
+    // threads first, then the process: the process's delta then covers every thread's (the residual is never negative by skew)
+    final Optional<Map<Long, ThreadCpu.ThreadSample>> threads = ThreadCpu.read(pid);
+    return new Sample(ProcStats.cpuMillis(pid), ProcStats.systemCpuMillis(pid), postgresCpuMillis(), ProcStats.peakRssKib(pid), threads);
   }
 
   private OptionalLong postgresCpuMillis() {

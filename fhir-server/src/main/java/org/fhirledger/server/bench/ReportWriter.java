@@ -111,6 +111,14 @@ public final class ReportWriter {
       out.printf(Locale.ROOT, "    %-32s %8s %10.1f%n", "bench client (this JVM)", "", r.clientCpuSeconds());
     }
     for (final BenchReport r : all) {
+      printCpuByThreadGroup(out, r);
+    }
+    for (final BenchReport r : all) {
+      if (r.warmup() != null) {
+        out.printf(Locale.ROOT, "  warm-up (%s): %s, %.0f s: %s%n", r.label(), r.warmup().policy(), r.warmup().seconds(), r.warmup().endedBy());
+      }
+    }
+    for (final BenchReport r : all) {
       if (r.profile() != null && r.profile().samples() > 0) {
         printProfile(out, r);
       }
@@ -123,6 +131,18 @@ public final class ReportWriter {
       out.printf(Locale.ROOT, "  held %.0f/s: %s%n", main.findMax().sustainableRate(), main.findMax().stopReason());
     }
     out.flush();
+  }
+
+  /** All CPU of the window by where it ran (/proc per thread), which JFR's execution samples cannot show. */
+  private static void printCpuByThreadGroup(final PrintStream out, final BenchReport r) {
+    if (r.cpuByThreadGroup().isEmpty()) {
+      return;
+    }
+    out.printf("  %s: CPU by thread group (all nodes, from /proc/<pid>/task/*/stat)%n", r.label());
+    out.printf("    %-36s %10s %8s %10s%n", "group", "cpu s", "share", "ms/op");
+    for (final CpuBreakdown.Row row : r.cpuByThreadGroup()) {
+      out.printf(Locale.ROOT, "    %-36s %10.1f %7.1f%% %10s%n", row.group(), row.cpuSeconds(), row.shareOfTotal() * 100, fmt(row.msPerOperation(), "%.3f"));
+    }
   }
 
   private static void printProfile(final PrintStream out, final BenchReport r) {

@@ -14,7 +14,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Workloads {
   /** One request and the resources it carries (or returns, for a search: counted from the response). */
-  public record Op(WorkloadKind kind, int node, HttpRequest request, int resources) {}
+  public record Op(WorkloadKind kind, int node, Request request, int resources) {}
+
+  /**
+   * An HTTP request as plain values, so that either client library can send it.
+   *
+   * @param body the JSON to send, or null for a GET
+   * @param returnMinimal send {@code Prefer: return=minimal}
+   */
+  public record Request(String method, URI uri, String body, boolean returnMinimal, Duration timeout) {
+    /** As a java.net.http request: Accept and Content-Type FHIR JSON. */
+    public HttpRequest toJdk() {
+      final HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", FHIR_JSON).header("Content-Type", FHIR_JSON);
+      if (returnMinimal) {
+        b.header("Prefer", "return=minimal");
+      }
+      return b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+  }
 
   static final String FHIR_JSON = "application/fhir+json";
 
@@ -77,30 +94,30 @@ public final class Workloads {
   public Op next(final WorkloadKind kind, final int node, final SplittableRandom random) {
     final long n = sequence.incrementAndGet();
     if (kind == WorkloadKind.CREATE) {
-      return new Op(kind, node, post(node, "Patient", newPatientJson(n)), 1);
+      return new Op(kind, node, request("POST", node, "Patient", newPatientJson(n)), 1);
     }
     if (kind == WorkloadKind.UPDATE) {
       final String id = pickPatient(random);
       final String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"active\":true,\"name\":[{\"family\":\"Bench\",\"given\":[\"U"
           + n + "\"]}],\"gender\":\"female\",\"birthDate\":\"1980-01-01\"}";
-      return new Op(kind, node, json(node, "Patient/" + id).PUT(HttpRequest.BodyPublishers.ofString(body)).build(), 1);
+      return new Op(kind, node, request("PUT", node, "Patient/" + id, body), 1);
     }
     if (kind == WorkloadKind.READ) {
-      return new Op(kind, node, json(node, "Patient/" + pickPatient(random)).GET().build(), 1);
+      return new Op(kind, node, request("GET", node, "Patient/" + pickPatient(random), null), 1);
     }
     if (kind == WorkloadKind.SEARCH) {
       final SearchKind k = searchKind;
       final String path = searchQueries == null ? SearchKind.PATIENTS.shape() : searchQueries.path(k, random);
-      return new Op(kind, node, json(node, path).GET().build(), 0);
+      return new Op(kind, node, request("GET", node, path, null), 0);
     }
     if (kind == WorkloadKind.BUNDLE) {
       final BundleTemplate t = bundles.transactions().get((int) (n % bundles.transactions().size()));
-      return new Op(kind, node, post(node, "", t.instantiate(n, random)), t.entries());
+      return new Op(kind, node, request("POST", node, "", t.instantiate(n, random)), t.entries());
     }
     if (kind == WorkloadKind.BINARY) {
       final int offset = random.nextInt(binarySize + 1);
       final String data = Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(binaryPool, offset, offset + binarySize));
-      return new Op(kind, node, post(node, "Binary", "{\"resourceType\":\"Binary\",\"contentType\":\"application/octet-stream\",\"data\":\"" + data + "\"}"), 1);
+      return new Op(kind, node, request("POST", node, "Binary", "{\"resourceType\":\"Binary\",\"contentType\":\"application/octet-stream\",\"data\":\"" + data + "\"}"), 1);
     }
     throw new IllegalArgumentException("no request for " + kind);
   }
@@ -112,20 +129,12 @@ public final class Workloads {
   }
 
   HttpRequest post(final int node, final String path, final String body) {
-    final HttpRequest.Builder b = json(node, path).POST(HttpRequest.BodyPublishers.ofString(body));
-    return b.build();
+    return request("POST", node, path, body).toJdk();
   }
 
-  private HttpRequest.Builder json(final int node, final String path) {
+  private Request request(final String method, final int node, final String path, final String body) {
     final String base = bases.get(node).toString();
-    final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.isEmpty() ? base : base + "/" + path))
-        .timeout(timeout)
-        .header("Accept", FHIR_JSON)
-        .header("Content-Type", FHIR_JSON);
-    if (returnMinimal) {
-      b.header("Prefer", "return=minimal");
-    }
-    return b;
+    return new Request(method, URI.create(path.isEmpty() ? base : base + "/" + path), body, returnMinimal && body != null, timeout);
   }
 
   private String pickPatient(final SplittableRandom random) {

@@ -12,6 +12,7 @@ import org.fhirledger.server.bench.BenchReport;
 import org.fhirledger.server.bench.BenchRunner;
 import org.fhirledger.server.bench.BenchSettings;
 import org.fhirledger.server.bench.DurationConverter;
+import org.fhirledger.server.bench.LoadDriver;
 import org.fhirledger.server.bench.RateController;
 import org.fhirledger.server.bench.ReportWriter;
 import org.fhirledger.server.bench.SearchKind;
@@ -30,6 +31,9 @@ import picocli.CommandLine.Spec;
         + "percentiles, blocks/s, transactions/block, errors, and CPU and peak RSS per node.",
         "Starts its own network of --nodes processes on 127.0.0.1 (ephemeral ports, a temporary folder) unless --target is given."})
 final class BenchCommand implements Callable<Integer> {
+  /** What --warmup auto does where it cannot see the nodes' threads (--target, --in-process, not Linux). */
+  private static final Duration AUTO_WARMUP_FALLBACK = Duration.ofSeconds(60);
+
   @Spec
   CommandSpec spec;
 
@@ -52,9 +56,25 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--count", defaultValue = "0", description = "operations to measure instead of a duration")
   long count;
 
-  // Four node JVMs JIT-compiling HAPI and Spring on two cores need about a minute before CPU per operation settles.
-  @Option(names = "--warmup", defaultValue = "60s", converter = DurationConverter.class, description = "unmeasured load first (default ${DEFAULT-VALUE}; 0 for none)")
-  Duration warmup;
+  // auto by default: a fixed minute was not enough (4 nodes on 2 cores still spent 32 % of their CPU in the JIT
+  // compiler threads after 60 s, 13 % after 240 s), and figures taken while the compiler runs overstate CPU per operation.
+  @Option(names = "--warmup", defaultValue = "auto",
+      description = "unmeasured load first: a duration (60s; 0 for none) or auto: until the nodes' JIT compiler threads take less than"
+          + " --warmup-jit-share of their CPU over 10 s, at most --warmup-max (default ${DEFAULT-VALUE}; without the nodes' threads in /proc: 60s)")
+  String warmup;
+
+  @Option(names = "--warmup-max", defaultValue = "300s", converter = DurationConverter.class,
+      description = "--warmup auto: stop warming up after this long even if the JIT is still busy (default ${DEFAULT-VALUE})")
+  Duration warmupMax;
+
+  @Option(names = "--warmup-jit-share", defaultValue = "5",
+      description = "--warmup auto: percent of node CPU (JVMs and PostgreSQL) in the JIT compiler threads below which the JIT counts as settled"
+          + " (default ${DEFAULT-VALUE})")
+  double warmupJitShare;
+
+  @Option(names = "--http-client", defaultValue = "apache",
+      description = "closed-loop clients' HTTP library: apache (HttpClient 5 classic, pooled keep-alive) or jdk (java.net.http) (default ${DEFAULT-VALUE})")
+  String httpClient;
 
   @Option(names = "--workload", defaultValue = "create", description = "create, update, read, search, bundle, binary or mix (default ${DEFAULT-VALUE})")
   String workload;
@@ -137,9 +157,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    final boolean auto = "auto".equalsIgnoreCase(warmup.trim());
     final WorkloadMix workloadMix = "mix".equalsIgnoreCase(workload.trim()) ? WorkloadMix.parse(mix) : WorkloadMix.single(WorkloadKind.parse(workload));
     final BenchSettings settings = new BenchSettings(nodes, target == null ? List.of() : TargetEndpoints.parse(target).fhirBases(), inProcess, clients,
-        duration, count, warmup, workloadMix, bundles, binarySize, setupResources, seed, findMax,
+        duration, count, auto ? AUTO_WARMUP_FALLBACK : DurationConverter.parse(warmup), auto, warmupMax, warmupJitShare / 100,
+        LoadDriver.HttpLibrary.parse(httpClient), workloadMix, bundles, binarySize, setupResources, seed, findMax,
         new RateController.Settings(startRate, stepFactor, 0.95, maxP99.toMillis(), maxRate), stepDuration, maxInFlight, baselineSingleNode, baseline,
         Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, profile, !quiet,
         SearchKind.parseList(searchKinds));

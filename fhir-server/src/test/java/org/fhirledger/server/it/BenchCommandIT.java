@@ -69,6 +69,9 @@ class BenchCommandIT {
     assertThat(report.path("blocksPerSecond").asDouble()).isPositive();
     assertThat(report.path("transactionsPerBlock").asDouble()).isGreaterThanOrEqualTo(1.0);
     assertThat(report.path("nodeUsage")).hasSize(4);
+    // all CPU of the window by thread group: four validators talk to each other, so the transport worked too
+    assertThat(group(report, "p2p / t-io (p2p-*, dht-*, Tio*)").path("cpuSeconds").asDouble()).isPositive();
+    assertThat(report.path("warmup").path("policy").asText()).isEqualTo("none");
     for (final JsonNode node : report.path("nodeUsage")) {
       assertThat(node.path("cpuSeconds").asDouble()).isPositive();
       assertThat(node.path("peakRssMiB").asDouble()).isGreaterThan(50);
@@ -79,6 +82,50 @@ class BenchCommandIT {
     }
     // passed: the nodes' data (four PostgreSQL clusters) is not worth keeping; the report and logs are
     deleteRecursively(dir.resolve("work").resolve("main").resolve("net"));
+  }
+
+  @Test
+  void aOneNodeBenchReportsWhereAllTheCpuWentAndWarmsUpUntilTheJitSettlesOrItsMaximum() throws Exception {
+    assertThat(JAR).as("the packaged jar (mvn package runs before the *IT tests)").exists();
+    Files.createDirectories(dir);
+    final Path json = dir.resolve("bench-1.json");
+    final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", JAR.toString(),
+        "bench", "--nodes", "1", "--clients", "2", "--count", "60", "--workload", "create", "--warmup", "auto", "--warmup-max", "3s",
+        "--json", json.toString(), "--work-dir", dir.resolve("work-1").toString(), "--node-jvm-opts", "-Xmx384m -XX:+UseSerialGC"));
+    bench = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("bench-1.log").toFile()).start();
+    assertThat(bench.waitFor(5, TimeUnit.MINUTES)).as("bench finished by itself; output:%n%s", Files.readString(dir.resolve("bench-1.log"))).isTrue();
+    final String log = Files.readString(dir.resolve("bench-1.log"));
+    assertThat(bench.exitValue()).as(log).isZero();
+
+    final JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertThat(report.path("committed").asLong()).isEqualTo(60);
+    final JsonNode groups = report.path("cpuByThreadGroup");
+    assertThat(groups.size()).as(groups.toString()).isGreaterThanOrEqualTo(10);
+    // every create went through Tomcat, the ledger's event thread (its block), the indexer and PostgreSQL, sent by the client
+    for (final String must : List.of("HTTP requests (http-nio-*)", "ledger event thread (ledger-*)", "indexer (indexer-*)",
+        "PostgreSQL (all backends)", "bench client (this JVM)")) {
+      assertThat(group(report, must).path("cpuSeconds").asDouble()).as(must + " in " + groups).isPositive();
+      assertThat(group(report, must).path("msPerOperation").asDouble()).as(must).isPositive();
+    }
+    double shares = 0;
+    for (final JsonNode g : groups) {
+      shares += g.path("shareOfTotal").asDouble();
+    }
+    assertThat(shares).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.001));
+    // a 3 s maximum ends the warm-up of a node that started seconds ago (its JIT is busy), and the report says so
+    assertThat(report.path("warmup").path("policy").asText()).startsWith("auto");
+    assertThat(report.path("warmup").path("endedBy").asText()).matches("maximum reached.*|JIT settled.*");
+    assertThat(log).contains("CPU by thread group").contains("JIT compiler").contains("warm-up ended after");
+    deleteRecursively(dir.resolve("work-1").resolve("main").resolve("net"));
+  }
+
+  private static JsonNode group(final JsonNode report, final String name) {
+    for (final JsonNode g : report.path("cpuByThreadGroup")) {
+      if (g.path("group").asText().equals(name)) {
+        return g;
+      }
+    }
+    throw new AssertionError("no group " + name + " in " + report.path("cpuByThreadGroup"));
   }
 
   private static void deleteRecursively(final Path root) throws java.io.IOException {
