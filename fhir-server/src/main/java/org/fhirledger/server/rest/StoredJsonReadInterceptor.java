@@ -37,8 +37,8 @@ import org.hl7.fhir.r4.model.IdType;
  *
  * <p>It fires only when nothing in the request could change that body, and otherwise returns {@code true}, so HAPI
  * goes on the normal way: no query parameter at all ({@code _format}, {@code _pretty}, {@code _summary},
- * {@code _elements}...), an Accept header absent or one of {@link #JSON_ACCEPTS}, no Content-Type (HAPI would
- * also consult it), no If-None-Match/If-Modified-Since (conditional reads are {@link ReadPreconditions}'s), not
+ * {@code _elements}...), an Accept header absent or one of {@link #JSON_ACCEPTS}, no Content-Type but a JSON one (HAPI
+ * also consults it), no If-None-Match/If-Modified-Since (conditional reads are {@link ReadPreconditions}'s), not
  * Binary (whose read may answer the raw content), and no interceptor registered that it does not know to leave a
  * read alone (a future consent or audit interceptor turns the fast path off by being there). Anything it cannot
  * answer as a 200 (unknown id, deleted, bad id or version, content that does not start as {@link LedgerWriter}
@@ -55,6 +55,8 @@ public final class StoredJsonReadInterceptor {
    */
   static final Set<String> JSON_ACCEPTS = Set.of("*/*", Constants.CT_FHIR_JSON_NEW, Constants.CT_JSON,
       Constants.HEADER_ACCEPT_VALUE_JSON_NON_LEGACY, Constants.HEADER_ACCEPT_VALUE_XML_OR_JSON_NON_LEGACY);
+  /** A GET's Content-Type that HAPI would read as asking for JSON (it consults it when Accept names no format). */
+  static final Set<String> JSON_CONTENT_TYPES = Set.of(Constants.CT_FHIR_JSON_NEW, Constants.CT_JSON);
   /** The interceptors of this server that change nothing in a read's answer (the fast path keeps what they do). */
   private static final Set<Class<?>> READ_NEUTRAL = Set.of(StoredJsonReadInterceptor.class, RequestSizeInterceptor.class,
       HistoryBundleInterceptor.class, CapabilityStatementCustomizer.class, ValidateWritesInterceptor.class);
@@ -118,7 +120,8 @@ public final class StoredJsonReadInterceptor {
     if (accept != null && !accept.isEmpty() && (accept.size() > 1 || !JSON_ACCEPTS.contains(accept.get(0).trim()))) {
       return false;
     }
-    return request.getHeader(Constants.HEADER_CONTENT_TYPE) == null && request.getHeader(Constants.HEADER_IF_NONE_MATCH) == null
+    final String contentType = request.getHeader(Constants.HEADER_CONTENT_TYPE);
+    return (contentType == null || JSON_CONTENT_TYPES.contains(contentType.trim())) && request.getHeader(Constants.HEADER_IF_NONE_MATCH) == null
         && request.getHeader(Constants.HEADER_IF_MODIFIED_SINCE) == null;
   }
 

@@ -105,6 +105,9 @@ class StoredJsonReadIT {
         assertSameAnswer(path, accept, false, true);
         assertSameAnswer(path, accept, true, true);
       }
+      // the bench's GET: Accept and Content-Type both application/fhir+json; and a bare application/json Content-Type
+      assertSameAnswer(path, "application/fhir+json", false, true, "Content-Type", "application/fhir+json");
+      assertSameAnswer(path, "", false, true, "Content-Type", "application/json");
     }
   }
 
@@ -137,6 +140,7 @@ class StoredJsonReadIT {
     assertStatus(path + "?_summary=true", 200);
     assertStatus(path + "?_elements=status", 200);
     assertThat(send("GET", "/" + path, null, "Accept", "application/fhir+xml").statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/" + path, null, "Content-Type", "application/fhir+xml").statusCode()).isEqualTo(200);
     assertThat(send("GET", "/" + path, null, "If-None-Match", "W/\"1\"").statusCode()).isEqualTo(304);
     assertStatus("Observation/does-not-exist", 404);
     assertStatus(deleted, 410);
@@ -157,9 +161,10 @@ class StoredJsonReadIT {
   }
 
   /** The same GET with the fast path on and off: status, body bytes and headers but Date must be equal. */
-  private static void assertSameAnswer(final String path, final String accept, final boolean gzip, final boolean validate)
-      throws IOException {
+  private static void assertSameAnswer(final String path, final String accept, final boolean gzip, final boolean validate,
+      final String... moreHeaders) throws IOException {
     final List<String> headers = new ArrayList<>(List.of("X-Request-ID", "fast-path-comparison"));
+    headers.addAll(List.of(moreHeaders));
     if (!accept.isEmpty()) {
       headers.addAll(List.of("Accept", accept));
     }
@@ -177,7 +182,7 @@ class StoredJsonReadIT {
       servlet.registerInterceptor(fastPath);
     }
     assertThat(fastPath.answered()).isEqualTo(before + 1);
-    final String what = path + " accept=" + accept + " gzip=" + gzip;
+    final String what = path + " accept=" + accept + " gzip=" + gzip + " " + List.of(moreHeaders);
     assertThat(fast.statusCode()).as(what).isEqualTo(200).isEqualTo(normal.statusCode());
     assertThat(headersButDate(fast)).as(what).isEqualTo(headersButDate(normal));
     assertThat(fast.body()).as(what).isEqualTo(normal.body());
