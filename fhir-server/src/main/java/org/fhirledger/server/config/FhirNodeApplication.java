@@ -20,6 +20,7 @@ import org.fhirledger.server.rest.FhirLedgerServlet;
 import org.fhirledger.server.rest.HistoryBundleInterceptor;
 import org.fhirledger.server.rest.RequestSizeInterceptor;
 import org.fhirledger.server.rest.ResourceServices;
+import org.fhirledger.server.rest.StoredJsonReadInterceptor;
 import org.fhirledger.server.rest.SystemHistoryProvider;
 import org.fhirledger.server.search.HistoryService;
 import org.fhirledger.server.search.TypeSearchService;
@@ -63,15 +64,22 @@ public class FhirNodeApplication {
     return new HistoryService(node.index(), node.ledger(), dao);
   }
 
+  /** Plain reads and vreads answered from the stored canonical JSON (the normal path answers everything else). */
+  @Bean
+  public StoredJsonReadInterceptor storedJsonReads(final LedgerResourceDao dao) {
+    return new StoredJsonReadInterceptor(dao, FhirContexts.serverR4().getResourceTypes());
+  }
+
   @Bean
   public ServletRegistrationBean<FhirLedgerServlet> fhirServlet(
       final HospitalNode node, final LedgerResourceDao dao, final TypeSearchService search, final HistoryService history,
-      final NodeProperties properties) {
+      final NodeProperties properties, final StoredJsonReadInterceptor storedJsonReads) {
     final ResourceValidation validation = ResourceValidation.shared();
     final ResourceServices services =
         new ResourceServices(dao, search, history, validation, properties.updateAsCreate(), properties.validateWrites());
     final List<Object> interceptors = new ArrayList<>();
     interceptors.add(new RequestSizeInterceptor(properties.maxResourceBytes()));
+    interceptors.add(storedJsonReads);
     interceptors.add(new HistoryBundleInterceptor());
     interceptors.add(new CapabilityStatementCustomizer(properties.updateAsCreate(), properties.conditionalDeleteMultiple(),
         properties.referentialIntegrity(), softwareVersion(), node.searchParams()::registry));

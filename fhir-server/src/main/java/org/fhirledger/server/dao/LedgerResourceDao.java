@@ -267,6 +267,24 @@ public final class LedgerResourceDao {
     return load(v);
   }
 
+  /**
+   * The version a read ({@code version} null) or vread answers with, when it has content: empty when the
+   * resource or version does not exist or is a deletion (the caller lets {@link #read}/{@link #vread} say which).
+   */
+  public Optional<ResourceVersion> liveVersion(final String type, final String id, final Long version) {
+    final Optional<ResourceVersion> found = version == null ? store().head(type, id) : store().version(type, id, version);
+    return found.filter(v -> !v.deleted());
+  }
+
+  /**
+   * The canonical JSON bytes of a version as {@link LedgerWriter#stage} encoded them (HAPI's compact JSON with
+   * id, meta.versionId, meta.lastUpdated, meta.source), every chunk verified against its id; 503 when they cannot
+   * be read here or from their holders.
+   */
+  public byte[] canonicalJson(final ResourceVersion v) {
+    return readContent(v);
+  }
+
   /** The resource at a known version, parsed from its canonical bytes. */
   public Resource load(final ResourceVersion v) {
     final byte[] bytes = readContent(v);
