@@ -2,30 +2,16 @@ package org.fhirledger.ledger.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.fhirledger.ledger.chain.Chunk;
-import org.fhirledger.ledger.chain.Genesis;
 import org.fhirledger.ledger.chain.Operation;
 import org.fhirledger.ledger.chain.ResourceChange;
-import org.fhirledger.ledger.chain.TestChain;
 import org.fhirledger.ledger.chain.Transaction;
-import org.fhirledger.ledger.chain.Validator;
-import org.fhirledger.ledger.crypto.Ed25519Keys;
-import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.crypto.Signer;
 import org.fhirledger.ledger.dag.ContentId;
 import org.fhirledger.ledger.node.LedgerNode;
-import org.fhirledger.ledger.node.NodeConfig;
-import org.fhirledger.ledger.p2p.MemberDirectory;
-import org.fhirledger.ledger.p2p.tio.TioPeerTransport;
-import org.fhirledger.ledger.p2p.tio.TransportConfig;
 import org.fhirledger.ledger.store.TransactionOutcome;
 import org.fhirledger.ledger.store.rocksdb.RocksDbLedgerStore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -65,60 +51,27 @@ public class LoopbackCommitLatencyBenchmark {
   @Param({"4"})
   public int nodeCount;
 
-  private final List<Signer> keys = new ArrayList<>();
-  private final List<Validator> members = new CopyOnWriteArrayList<>();
-  private final MemberDirectory directory = () -> List.copyOf(members);
-  private final List<LedgerNode> nodes = new ArrayList<>();
-  private final List<TioPeerTransport> transports = new ArrayList<>();
-  private final List<RocksDbLedgerStore> stores = new ArrayList<>();
-  private Path dir;
+  private LoopbackNetwork net;
+  private List<Signer> keys;
+  private List<LedgerNode> nodes;
+  private List<RocksDbLedgerStore> stores;
   private final java.util.concurrent.atomic.AtomicLong nonce = new java.util.concurrent.atomic.AtomicLong();
 
   @Setup(Level.Trial)
   public void startNetwork() throws IOException {
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.fhirledger")).setLevel(ch.qos.logback.classic.Level.WARN);
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.tio")).setLevel(ch.qos.logback.classic.Level.OFF);
-    dir = Files.createTempDirectory("latency-bench");
-    final List<Validator> validators = new ArrayList<>();
-    for (int i = 0; i < nodeCount; i++) {
-      keys.add(Ed25519Keys.generate(TestChain.seededRandom(300 + i)));
-      validators.add(new Validator("v" + i, keys.get(i).publicKey(), "127.0.0.1", 0));
-    }
-    members.addAll(validators);
-    final Genesis genesis = new Genesis(CHAIN, 1_700_000_000_000L, validators, validators.get(0).publicKey());
-    final TransportConfig transport = TransportConfig.of("127.0.0.1", 0, CHAIN, Hash32.sha256(CHAIN.getBytes(StandardCharsets.UTF_8)));
-    for (int i = 0; i < nodeCount; i++) {
-      final RocksDbLedgerStore store = RocksDbLedgerStore.open(dir.resolve("node-" + i));
-      store.initGenesis(genesis);
-      final TioPeerTransport t = new TioPeerTransport(transport, keys.get(i), Ed25519Keys.verifier(), directory);
-      final LedgerNode node = new LedgerNode(genesis, keys.get(i), Ed25519Keys.verifier(), store, t, NodeConfig.defaults(), List.of());
-      node.start();
-      final Validator v = members.get(i);
-      members.set(i, new Validator(v.name(), v.publicKey(), v.host(), t.port()));
-      stores.add(store);
-      transports.add(t);
-      nodes.add(node);
-    }
-    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!transports.stream().allMatch(t -> t.connectedPeers().size() == nodeCount - 1)) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the " + nodeCount + " nodes did not connect within 60 s");
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // a harness set-up, not a test: poll the transports
-    }
+    net = LoopbackNetwork.start(CHAIN, nodeCount, 300);
+    keys = net.keys;
+    nodes = net.nodes;
+    stores = net.stores;
   }
 
   @TearDown(Level.Trial)
   public void stopNetwork() throws IOException {
-    for (int i = 0; i < nodes.size(); i++) {
-      nodes.get(i).close();
-      transports.get(i).close();
-      stores.get(i).close();
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    net.close();
   }
+
 
   /** One 1 KiB create, submitted at the next node in turn, until it is final and applied there. */
   @Benchmark
