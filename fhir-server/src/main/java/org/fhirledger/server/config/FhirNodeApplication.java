@@ -88,7 +88,8 @@ public class FhirNodeApplication {
     }
     final FhirLedgerServlet servlet = new FhirLedgerServlet(
         FhirContexts.serverR4(), services,
-        List.of(new LedgerStatusProvider(node.ledger(), properties.name(), node.searchParams()::reindexJobs),
+        List.of(new LedgerStatusProvider(node.ledger(), properties.name(), node.searchParams()::reindexJobs,
+            node.index()::indexedHeight),
             new LedgerMembershipProvider(node.ledger(), properties.writeTimeoutMillis()), new SystemHistoryProvider(history),
             new SystemProvider(new BundleProcessor(dao)),
             new PatientEverythingProvider(new EverythingService(node.index(), node.ledger(), dao))),

@@ -11,6 +11,7 @@ import org.fhirledger.ledger.consensus.messages.Proposal;
 import org.fhirledger.ledger.consensus.statemachine.Evidence;
 import org.fhirledger.ledger.node.LedgerNode;
 import org.fhirledger.ledger.node.NodeStatus;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.fhirledger.server.index.ReindexJobs;
 import org.hl7.fhir.r4.model.CodeType;
@@ -30,20 +31,25 @@ public final class LedgerStatusProvider {
   private final LedgerNode ledger;
   private final String nodeName;
   private final Supplier<List<ReindexJobs.Job>> reindexJobs;
+  private final LongSupplier indexedHeight;
 
-  public LedgerStatusProvider(final LedgerNode ledger, final String nodeName) {
-    this(ledger, nodeName, List::of);
-  }
-
-  /** With the node's custom search parameter reindex jobs, one {@code reindex} parameter each. */
-  public LedgerStatusProvider(final LedgerNode ledger, final String nodeName, final Supplier<List<ReindexJobs.Job>> reindexJobs) {
+  /**
+   * With the node's custom search parameter reindex jobs (one {@code reindex} parameter each) and the height its
+   * search index has applied ({@code indexedHeight}: searches answer as of that height, so an operator sees how far
+   * the projection trails the chain).
+   */
+  public LedgerStatusProvider(final LedgerNode ledger, final String nodeName,
+      final Supplier<List<ReindexJobs.Job>> reindexJobs, final LongSupplier indexedHeight) {
     this.ledger = ledger;
     this.nodeName = nodeName;
     this.reindexJobs = reindexJobs;
+    this.indexedHeight = indexedHeight;
   }
 
   @Operation(name = "$ledger-status", idempotent = true)
   public Parameters ledgerStatus() {
+    // read before the chain's height: the index only applies blocks the chain has, so it can never show ahead
+    final long indexed = indexedHeight.getAsLong();
     final NodeStatus s = ledger.status();
     final Parameters p = new Parameters();
     p.addParameter().setName("nodeId").setValue(new StringType(s.nodeId()));
@@ -52,6 +58,7 @@ public final class LedgerStatusProvider {
     p.addParameter().setName("chainId").setValue(new StringType(s.chainId()));
     p.addParameter().setName("height").setValue(new IntegerType(Math.toIntExact(s.height())));
     p.addParameter().setName("lastBlockHash").setValue(new StringType(s.lastBlockHash().toHex()));
+    p.addParameter().setName("indexedHeight").setValue(new IntegerType(Math.toIntExact(indexed)));
     p.addParameter().setName("validators").setValue(new IntegerType(s.validators()));
     final ValidatorSet current = ledger.currentValidators();
     p.addParameter().setName("quorum").setValue(new IntegerType(current.quorum()));

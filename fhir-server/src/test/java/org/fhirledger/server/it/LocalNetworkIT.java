@@ -135,6 +135,8 @@ class LocalNetworkIT {
     assertThat(((IntegerType) status.getParameter("height").getValue()).getValue())
         .isEqualTo((int) network.node(2).node().ledger().store().height()).isPositive();
     assertThat(status.getParameter("lastBlockHash").getValue().primitiveValue()).hasSize(64);
+    final int indexed = ((IntegerType) status.getParameter("indexedHeight").getValue()).getValue();
+    assertThat(indexed).isPositive().isLessThanOrEqualTo(((IntegerType) status.getParameter("height").getValue()).getValue());
     assertThat(status.getParameter("nodeId").getValue().primitiveValue()).hasSize(40);
   }
 
