@@ -3,6 +3,7 @@ package org.fhirledger.ledger.consensus;
 import java.time.Duration;
 import org.fhirledger.ledger.chain.Block;
 import org.fhirledger.ledger.chain.CommitCertificate;
+import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.consensus.messages.ConsensusMessage;
 import org.fhirledger.ledger.crypto.PublicKey;
 
@@ -34,4 +35,11 @@ public sealed interface ConsensusAction {
 
   /** Messages for heights above ours from f + 1 validators: we are behind, fetch certified blocks up to this height. */
   record CatchUp(long targetHeight) implements ConsensusAction {}
+
+  /**
+   * A correctly signed proposal (or round change) carried a block for our height that the block validator refused,
+   * for {@code reason}: nothing to do but tell the operator, since a correct proposer never builds such a block and
+   * an honest quorum will not prepare it. Emitted once per block.
+   */
+  record BlockRejected(long height, int round, Hash32 blockHash, PublicKey proposer, String reason) implements ConsensusAction {}
 }

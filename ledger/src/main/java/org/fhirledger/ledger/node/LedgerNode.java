@@ -406,6 +406,10 @@ public final class LedgerNode implements AutoCloseable {
         finalized = true;
       } else if (action instanceof ConsensusAction.CatchUp) {
         requestSync(null);
+      } else if (action instanceof ConsensusAction.BlockRejected r) {
+        // a signed block that breaks the chain's rules: a faulty or Byzantine proposer, worth an operator's look
+        LOG.warn("rejected block height={} round={} hash={} proposer={} reason={}", r.height(), r.round(),
+            r.blockHash().toShortHex(), r.proposer().toShortHex(), r.reason());
       }
     }
     if (finalized) {

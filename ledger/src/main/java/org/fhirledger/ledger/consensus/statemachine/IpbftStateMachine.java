@@ -70,6 +70,8 @@ public final class IpbftStateMachine {
   private final Map<Integer, RoundState> rounds = new HashMap<>();
   private final Map<Hash32, Block> knownBlocks = new HashMap<>();
   private final Set<Hash32> acceptedBlocks = new HashSet<>();
+  /** Blocks of this height the validator refused: told to the shell once, and not validated again. */
+  private final Set<Hash32> rejectedBlocks = new HashSet<>();
   private final Map<PublicKey, Integer> highestRoundSeen = new HashMap<>();
   private final TreeMap<Long, List<ConsensusMessage>> future = new TreeMap<>();
   private int futureCount;
@@ -237,7 +239,7 @@ public final class IpbftStateMachine {
       return;
     }
     final Block block = p.block();
-    if (!block.header().parentHash().equals(parentHash) || !accepts(block)) {
+    if (!block.header().parentHash().equals(parentHash) || !accepts(block, p.round())) {
       dropped++;
       return;
     }
@@ -282,7 +284,7 @@ public final class IpbftStateMachine {
       return;
     }
     final Block prepared = rc.preparedBlock();
-    if (prepared != null && prepared.header().parentHash().equals(parentHash) && accepts(prepared)) {
+    if (prepared != null && prepared.header().parentHash().equals(parentHash) && accepts(prepared, rc.round())) {
       knownBlocks.put(prepared.hash(), prepared);
       // A quorum prepared this block at preparedRound (checked by the validator): the next proposer must
       // re-propose the most recently prepared block it knows of.
@@ -494,6 +496,7 @@ public final class IpbftStateMachine {
     rounds.clear();
     knownBlocks.clear();
     acceptedBlocks.clear();
+    rejectedBlocks.clear();
     highestRoundSeen.clear();
     while (!future.isEmpty() && future.firstKey() < h) {
       futureCount -= future.pollFirstEntry().getValue().size();
@@ -540,11 +543,17 @@ public final class IpbftStateMachine {
     onMessage(m, true);
   }
 
-  private boolean accepts(final Block block) {
+  private boolean accepts(final Block block, final int round) {
     if (acceptedBlocks.contains(block.hash())) {
       return true;
     }
-    if (block.height() != height || blockValidator.validate(block) != null) {
+    if (block.height() != height || rejectedBlocks.contains(block.hash())) {
+      return false;
+    }
+    final String why = blockValidator.validate(block);
+    if (why != null) {
+      rejectedBlocks.add(block.hash());
+      out.add(new ConsensusAction.BlockRejected(height, round, block.hash(), block.header().proposer(), why));
       return false;
     }
     acceptedBlocks.add(block.hash());

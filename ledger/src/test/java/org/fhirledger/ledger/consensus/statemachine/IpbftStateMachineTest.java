@@ -257,6 +257,37 @@ class IpbftStateMachineTest {
   }
 
   @Test
+  void aProposedBlockTheValidatorRefusesIsReportedOnceWithItsReasonAndNotPrepared() {
+    final int proposer = indexOfProposer(1, 0);
+    final int self = (proposer + 1) % 4;
+    final Block bad = block(1, 0, proposer, 7);
+    final List<Block> validated = new ArrayList<>();
+    final IpbftStateMachine m = new IpbftStateMachine(CHAIN, key(self), Ed25519Keys.verifier(), h -> validators,
+        (h, r, parent) -> Optional.empty(), b -> {
+          validated.add(b);
+          return b.hash().equals(bad.hash()) ? "transaction 1234 is twice in the block" : null;
+        }, config);
+    m.start(0, Hash32.ZERO);
+
+    final List<ConsensusAction> actions = receive(m, Proposal.create(key(proposer), CHAIN, 1, 0, bad, -1, List.of()));
+    assertThat(sent(actions)).as("no PREPARE for a refused block").isEmpty();
+    assertThat(actions).filteredOn(a -> a instanceof ConsensusAction.BlockRejected).singleElement()
+        .isEqualTo(new ConsensusAction.BlockRejected(1, 0, bad.hash(), key(proposer).publicKey(), "transaction 1234 is twice in the block"));
+    // the same block again, carried by a round change: neither validated nor reported a second time
+    final List<Prepare> certificate = new ArrayList<>();
+    for (int i = 0; i < 4 && certificate.size() < 3; i++) {
+      certificate.add(Prepare.create(key(i), CHAIN, 1, 0, bad.hash()));
+    }
+    final List<ConsensusAction> again = receive(m, RoundChange.create(key(proposer), CHAIN, 1, 1, 0, bad, certificate));
+    assertThat(again).noneMatch(a -> a instanceof ConsensusAction.BlockRejected);
+    assertThat(validated).hasSize(1);
+
+    final Block good = block(1, 0, proposer, 8);
+    assertThat(sent(receive(m, Proposal.create(key(proposer), CHAIN, 1, 0, good, -1, List.of()))))
+        .as("the refused block did not take the round's proposal slot").singleElement().isInstanceOf(Prepare.class);
+  }
+
+  @Test
   void aLockedValidatorRefusesAnUnjustifiedDifferentBlockButFollowsAJustifiedOne() {
     final int p0 = indexOfProposer(1, 0);
     final int self = (p0 + 3) % 4; // proposer of neither round 0, 1 nor 2
