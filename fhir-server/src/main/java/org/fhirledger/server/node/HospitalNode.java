@@ -300,6 +300,11 @@ public final class HospitalNode implements AutoCloseable {
     return transport.tlsEnabled();
   }
 
+  /** The peer-to-peer transport's counters (frames, drops, failed connections). */
+  public org.fhirledger.ledger.p2p.tio.TransportStats p2pStats() {
+    return transport.stats();
+  }
+
   @Override
   public void close() {
     closeQuietly(fetcher);

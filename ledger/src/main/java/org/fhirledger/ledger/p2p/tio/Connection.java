@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
 import org.fhirledger.ledger.crypto.PublicKey;
 import org.tio.core.ChannelContext;
 import org.tio.core.Tio;
+import org.tio.core.ssl.SslVo;
 import org.tio.core.exception.TioDecodeException;
 
 /**
@@ -101,11 +103,47 @@ final class Connection {
       pending.decrementAndGet();
       return false;
     }
-    if (!Boolean.TRUE.equals(Tio.send(context, new OutboundFrame(this, frame)))) {
+    final boolean queued;
+    if (context.sslFacadeContext == null) {
+      queued = Boolean.TRUE.equals(Tio.send(context, new OutboundFrame(this, frame)));
+    } else {
+      queued = enqueueEncrypted(frame);
+    }
+    if (!queued) {
       pending.decrementAndGet();
       return false;
     }
     return true;
+  }
+
+  /**
+   * Inside TLS, a frame is encrypted here and queued as TLS records, instead of letting t-io encrypt it when its
+   * send task drains the queue. That task takes a run of queued packets as one write and decides per run whether
+   * to encrypt it; a run that holds both a handshake record t-io queued already encrypted (the last handshake
+   * flight, a TLS 1.3 session ticket) and a plain frame queued just after the handshake completed is written
+   * wrongly as a whole: the frame in clear or the record encrypted twice. The peer then fails with "Tag mismatch"
+   * and drops the connection. With every packet encrypted before it is queued, no run mixes the two. The lock
+   * keeps the records' sequence numbers in queue order when several threads send on one connection.
+   */
+  private boolean enqueueEncrypted(final byte[] frame) {
+    synchronized (this) {
+      final OutboundFrame packet = new OutboundFrame(this, frame);
+      if (!context.sslFacadeContext.isHandshakeCompleted()) {
+        // not expected (the hello goes once t-io reports the handshake done), but then t-io's own path holds the
+        // frame until the handshake completes rather than losing it
+        return Boolean.TRUE.equals(Tio.send(context, packet));
+      }
+      final SslVo records = new SslVo(ByteBuffer.wrap(frame), packet); // a non-null owner: t-io hands the records back
+      try {
+        context.sslFacadeContext.getSslFacade().encrypt(records);
+      } catch (final SSLException e) {
+        close("TLS encryption failed: " + e.getMessage());
+        return false;
+      }
+      packet.setPreEncodedByteBuffer(records.getByteBuffer());
+      packet.setSslEncrypted(true);
+      return Boolean.TRUE.equals(Tio.send(context, packet));
+    }
   }
 
   /** True the first time only. */

@@ -79,6 +79,6 @@ final class TioCallbacks implements TioServerHandler, TioClientHandler, TioServe
   @Override
   public void onBeforeClose(
       final ChannelContext context, final Throwable throwable, final String remark, final boolean isRemove) {
-    transport.onClosed(context, remark);
+    transport.onClosed(context, remark, throwable);
   }
 }

@@ -375,9 +375,18 @@ public final class TioPeerTransport implements PeerTransport {
     }
   }
 
-  void onClosed(final ChannelContext context, final String remark) {
+  void onClosed(final ChannelContext context, final String remark, final Throwable failure) {
     final Connection connection = connections.remove(context);
-    if (connection == null || closed) {
+    if (closed) {
+      return;
+    }
+    if (failure != null) {
+      // counted even before the connection is ours (a TLS handshake that fails to decrypt never reaches onConnected)
+      counters.connectionErrors.increment();
+      LOG.warn("p2p connection failed node={} remote={} reason={}", self.toShortHex(),
+          context.isServer() ? context.getClientNode() : context.getServerNode(), failure.toString());
+    }
+    if (connection == null) {
       return;
     }
     final PublicKey key = connection.remoteKey;

@@ -15,6 +15,7 @@ final class TransportCounters {
   final LongAdder heartbeatTimeouts = new LongAdder();
   final LongAdder connectionsAccepted = new LongAdder();
   final LongAdder dials = new LongAdder();
+  final LongAdder connectionErrors = new LongAdder();
 
   TransportStats snapshot() {
     return new TransportStats(
@@ -28,6 +29,7 @@ final class TransportCounters {
         decodeErrors.sum(),
         heartbeatTimeouts.sum(),
         connectionsAccepted.sum(),
-        dials.sum());
+        dials.sum(),
+        connectionErrors.sum());
   }
 }

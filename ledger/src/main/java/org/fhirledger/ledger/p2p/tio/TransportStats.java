@@ -14,6 +14,8 @@ package org.fhirledger.ledger.p2p.tio;
  * @param heartbeatTimeouts authenticated peers dropped for silence
  * @param connectionsAccepted inbound TCP connections
  * @param dials outbound connection attempts
+ * @param connectionErrors connections t-io closed because reading, decrypting or writing failed (a TLS record that
+ *     does not decrypt counts here)
  */
 public record TransportStats(
     long framesIn,
@@ -26,4 +28,5 @@ public record TransportStats(
     long decodeErrors,
     long heartbeatTimeouts,
     long connectionsAccepted,
-    long dials) {}
+    long dials,
+    long connectionErrors) {}

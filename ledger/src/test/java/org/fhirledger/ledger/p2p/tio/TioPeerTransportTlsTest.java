@@ -50,7 +50,7 @@ class TioPeerTransportTlsTest {
   }
 
   private TioPeerTransport start(final TestMembers members, final int i, final MemberDirectory directory,
-      final TlsIdentity tls, final RecordingListener listener) throws IOException {
+      final TlsIdentity tls, final org.fhirledger.ledger.p2p.PeerListener listener) throws IOException {
     final TioPeerTransport t = new TioPeerTransport(TestMembers.config(0), members.signers.get(i), Ed25519Keys.verifier(), directory, tls);
     transports.add(t);
     t.start(listener);
@@ -88,6 +88,78 @@ class TioPeerTransportTlsTest {
     assertThat(wire[1]).as("TLS record version major").isEqualTo((byte) 0x03);
     assertThat(indexOf(wire, secret)).as("the payload never crosses the wire in clear").isEqualTo(-1);
     assertThat(indexOf(wire, TestMembers.CHAIN.getBytes(StandardCharsets.UTF_8))).as("nor does the hello").isEqualTo(-1);
+  }
+
+  /**
+   * Right after a handshake the last handshake records (and, in TLS 1.3, a session ticket) sit in t-io's send queue
+   * with the hello and the first frames; t-io wrote such a mix as one run, so the peer failed to decrypt it ("Tag
+   * mismatch") and dropped the connection. Many fresh meshes whose members send a burst the moment a peer is up,
+   * as a ledger node does: every connection must survive its first records and deliver every frame in order.
+   */
+  @Test
+  void freshTlsConnectionsCarryTheirFirstFramesWithoutAFailedRecord() throws Exception {
+    final int rounds = 6;
+    final int burst = 50;
+    final ConsortiumCa ca = ConsortiumCa.generate("test-chain", TestMembers.seeded(8));
+    final java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(3);
+    closeables.add(senders::shutdownNow);
+    for (int round = 0; round < rounds; round++) {
+      final TestMembers members = new TestMembers(3, 200 + round);
+      final List<TlsIdentity> tls = identities(ca, 3);
+      final List<RecordingListener> listeners = new ArrayList<>();
+      final List<TioPeerTransport> mesh = new ArrayList<>();
+      final String tag = "r" + round + " ";
+      for (int i = 0; i < 3; i++) {
+        final RecordingListener l = new RecordingListener();
+        listeners.add(l);
+        final int self = i;
+        final TioPeerTransport[] transport = new TioPeerTransport[1];
+        final org.fhirledger.ledger.p2p.PeerListener burstOnUp = new org.fhirledger.ledger.p2p.PeerListener() {
+          @Override
+          public void onMessage(final org.fhirledger.ledger.crypto.PublicKey from, final byte[] payload) {
+            l.onMessage(from, payload);
+          }
+
+          @Override
+          public void onPeerUp(final org.fhirledger.ledger.crypto.PublicKey peer) {
+            l.onPeerUp(peer);
+            senders.execute(() -> {
+              for (int k = 0; k < burst; k++) {
+                transport[0].send(peer, (tag + self + " #" + k).getBytes(StandardCharsets.UTF_8));
+              }
+            });
+          }
+
+          @Override
+          public void onPeerDown(final org.fhirledger.ledger.crypto.PublicKey peer) {
+            l.onPeerDown(peer);
+          }
+        };
+        transport[0] = start(members, i, members, tls.get(i), burstOnUp);
+        mesh.add(transport[0]);
+      }
+      for (int to = 0; to < 3; to++) {
+        for (int from = 0; from < 3; from++) {
+          if (from != to) {
+            final RecordingListener l = listeners.get(to);
+            final org.fhirledger.ledger.crypto.PublicKey sender = members.key(from);
+            await().atMost(WAIT).until(() -> l.from(sender).size() >= burst);
+            final List<String> sent = new ArrayList<>();
+            for (int k = 0; k < burst; k++) {
+              sent.add(tag + from + " #" + k);
+            }
+            assertThat(l.from(sender).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList())
+                .as("round %d, %d to %d", round, from, to).isEqualTo(sent);
+          }
+        }
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(mesh.get(i).stats().connectionErrors()).as("round %d node %d: connections lost to a failed read", round, i).isZero();
+        assertThat(listeners.get(i).downs).as("round %d node %d: no peer went down", round, i).isEmpty();
+      }
+      mesh.forEach(TioPeerTransport::close);
+      transports.removeAll(mesh);
+    }
   }
 
   @Test
