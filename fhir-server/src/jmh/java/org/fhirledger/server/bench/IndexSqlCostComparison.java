@@ -37,6 +37,8 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * <ul>
  *   <li>{@code v5_7}: the schema up to V5.7 (before issue 8's change), every block commit synchronous;
+ *   <li>{@code v8_1}: the schema up to V8.1 (partial open indexes dropped);
+ *   <li>{@code v8_2}: up to V8.2 (no index on value_exact, one index less on resource_version);
  *   <li>{@code current}: the schema of this build, the index's own commit mode;
  *   <li>{@code v5_7-async}: V5.7 with synchronous_commit off for the whole database.
  * </ul>
@@ -90,6 +92,8 @@ public final class IndexSqlCostComparison {
     }
     final Map<String, Config> known = new LinkedHashMap<>();
     known.put("v5_7", new Config("v5_7", "5.7", false));
+    known.put("v8_1", new Config("v8_1", "8.1", false));
+    known.put("v8_2", new Config("v8_2", "8.2", false));
     known.put("current", new Config("current", null, false));
     known.put("v5_7-async", new Config("v5_7-async", "5.7", true));
     if (names.isEmpty()) {

@@ -30,7 +30,8 @@ public sealed interface IndexedParam
   /**
    * A string.
    *
-   * @param normalized case-folded and accent-stripped, for the default (starts-with) and :contains searches
+   * @param normalized {@link SearchParamNormalizer#normalize} of {@code exact}, for the default (starts-with) and :contains
+   *     searches; an :exact search relies on it being exactly that (it looks rows up by their normal form first)
    * @param exact as written, for :exact
    */
   record Str(String name, String normalized, String exact) implements IndexedParam {

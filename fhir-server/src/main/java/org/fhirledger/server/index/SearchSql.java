@@ -314,7 +314,10 @@ final class SearchSql {
 
   private void string(final String value, final Criterion.StringMode mode) {
     if (mode == Criterion.StringMode.EXACT) {
-      sql.append("value_exact = ?");
+      // Every row's normalized value is the normal form of its exact one, so an exact match has this normalized value
+      // too: the first test finds the candidates through idx_spidx_string_norm (V8.2 dropped the index on value_exact).
+      sql.append("value_normalized = ? AND value_exact = ?");
+      params.add(SearchParamNormalizer.normalize(value));
       params.add(value);
       return;
     }
