@@ -112,8 +112,11 @@ public final class BundleProcessor {
   }
 
   private Bundle transaction(final List<BundleEntryComponent> entries, final String clientId, final Bundle.BundleType responseType) {
+    final EntryEdits edits = new EntryEdits();
     for (int attempt = 1; ; attempt++) {
-      final Plan plan = plan(entries);
+      // an attempt edits the request's resources in place; the next one starts again from what the client sent
+      edits.undo();
+      final Plan plan = plan(entries, edits);
       if (plan.staged().isEmpty()) {
         return respond(plan, entries, responseType);
       }
@@ -151,8 +154,47 @@ public final class BundleProcessor {
     }
   }
 
-  private Plan plan(final List<BundleEntryComponent> entries) {
+  /**
+   * What an attempt changed in the request's own resources: the references it rewrote and the ids it set. The
+   * entries are written in place rather than copied (a deep copy of every entry was 4-7 % of a Bundle's request
+   * thread), so a second attempt, after a condition changed, first puts these back.
+   */
+  private static final class EntryEdits {
+    private final List<Reference> references = new ArrayList<>();
+    private final List<String> referenceValues = new ArrayList<>();
+    private final List<Resource> resources = new ArrayList<>();
+    private final List<org.hl7.fhir.r4.model.IdType> ids = new ArrayList<>();
+
+    void reference(final Reference ref, final String newValue) {
+      references.add(ref);
+      referenceValues.add(ref.getReference());
+      ref.setReference(newValue);
+    }
+
+    /** Called before {@link LedgerWriter#stage} replaces the resource's id (its meta it overwrites on every attempt). */
+    void staging(final Resource resource) {
+      resources.add(resource);
+      ids.add(resource.getIdElement());
+    }
+
+    void undo() {
+      for (int i = references.size() - 1; i >= 0; i--) {
+        references.get(i).setReference(referenceValues.get(i));
+      }
+      for (int i = resources.size() - 1; i >= 0; i--) {
+        resources.get(i).setIdElement(ids.get(i));
+      }
+      references.clear();
+      referenceValues.clear();
+      resources.clear();
+      ids.clear();
+    }
+  }
+
+  private Plan plan(final List<BundleEntryComponent> entries, final EntryEdits edits) {
     final long now = System.currentTimeMillis();
+    // one instant for every write and answer of the Bundle: formatting it is not free, and it is the same value
+    final org.hl7.fhir.r4.model.InstantType lastUpdated = new org.hl7.fhir.r4.model.InstantType(new java.util.Date(now));
     final List<Integer> order = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       checkEntry(i, entries.get(i));
@@ -203,8 +245,9 @@ public final class BundleProcessor {
           staged.add(writer.stageDelete(t.type(), t.id(), t.previous()));
         } else {
           final Resource body = bodies.get(i);
-          rewriteReferences(body, fullUrls, createdByCriteria, resolvedByCriteria, conditions);
-          staged.add(writer.stage(t.op(), t.type(), t.id(), t.previous(), body, now));
+          rewriteReferences(body, fullUrls, createdByCriteria, resolvedByCriteria, conditions, edits);
+          edits.staging(body);
+          staged.add(writer.stage(t.op(), t.type(), t.id(), t.previous(), body, lastUpdated));
         }
       } catch (final BaseServerResponseException e) {
         throw withEntry(e, "entry " + i + " (" + entries.get(i).getRequest().getMethod().toCode() + " " + entries.get(i).getRequest().getUrl() + ")");
@@ -213,7 +256,7 @@ public final class BundleProcessor {
       final long version = t.previous() + 1;
       r.setStatus(t.op() == Operation.DELETE ? "204 No Content" : t.previous() == 0 || t.wasDeleted() ? "201 Created" : "200 OK");
       if (t.op() != Operation.DELETE) {
-        r.setLocation(name + "/_history/" + version).setEtag("W/\"" + version + "\"").setLastModified(new java.util.Date(now));
+        r.setLocation(name + "/_history/" + version).setEtag("W/\"" + version + "\"").setLastModifiedElement(lastUpdated);
       }
       responses.put(i, r);
     }
@@ -376,7 +419,7 @@ public final class BundleProcessor {
 
   /** Points references at what the Bundle's full URLs and conditional references resolve to. */
   private void rewriteReferences(final Resource body, final Map<String, String> fullUrls, final Map<String, String> createdByCriteria,
-      final Map<String, String> resolvedByCriteria, final List<Condition> conditions) {
+      final Map<String, String> resolvedByCriteria, final List<Condition> conditions, final EntryEdits edits) {
     for (final Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(body, Reference.class)) {
       final String target = ref.getReference();
       if (target == null || target.isEmpty() || target.startsWith("#")) {
@@ -384,7 +427,7 @@ public final class BundleProcessor {
       }
       final String mapped = fullUrls.get(target);
       if (mapped != null) {
-        ref.setReference(mapped);
+        edits.reference(ref, mapped);
         continue;
       }
       if (target.startsWith("urn:uuid:") || target.startsWith("urn:oid:")) {
@@ -395,14 +438,14 @@ public final class BundleProcessor {
         final ConditionKeys.Criteria criteria = ConditionKeys.parse(conditional.group(1), conditional.group(2));
         final String created = createdByCriteria.get(canonicalCriteria(criteria));
         if (created != null) {
-          ref.setReference(created);
+          edits.reference(ref, created);
           continue;
         }
         // Synthea-style Bundles name one Practitioner or Organization by the same criteria hundreds of times: one
         // resolution and one condition each, or a large Bundle would exceed the transaction's condition limit.
         final String resolved = resolvedByCriteria.get(canonicalCriteria(criteria));
         if (resolved != null) {
-          ref.setReference(resolved);
+          edits.reference(ref, resolved);
           continue;
         }
         final LedgerResourceDao.Resolution match = dao.resolve(criteria);
@@ -411,8 +454,9 @@ public final class BundleProcessor {
               + " resources; it must match exactly one");
         }
         conditions.addAll(match.conditions());
-        ref.setReference(conditional.group(1) + "/" + match.ids().first());
-        resolvedByCriteria.put(canonicalCriteria(criteria), ref.getReference());
+        final String resolvedNow = conditional.group(1) + "/" + match.ids().first();
+        edits.reference(ref, resolvedNow);
+        resolvedByCriteria.put(canonicalCriteria(criteria), resolvedNow);
       }
     }
   }
@@ -469,11 +513,12 @@ public final class BundleProcessor {
     };
   }
 
+  /** The entry's resource itself, not a copy: {@link EntryEdits} records what an attempt changes in it. */
   private static Resource body(final BundleEntryComponent entry) {
     if (!entry.hasResource()) {
       throw new InvalidRequestException(entry.getRequest().getMethod().toCode() + " " + entry.getRequest().getUrl() + " has no resource");
     }
-    return entry.getResource().copy();
+    return entry.getResource();
   }
 
   private static void mapFullUrl(final BundleEntryComponent entry, final String typeAndId, final Map<String, String> fullUrls) {

@@ -86,10 +86,19 @@ public final class LedgerWriter {
   }
 
   public Staged stage(final Operation op, final String type, final String id, final long previous, final Resource resource, final long now) {
+    return stage(op, type, id, previous, resource, new InstantType(new Date(now)));
+  }
+
+  /**
+   * {@code lastUpdated} may be shared by the writes of one Bundle (formatting an instant is not free): it is set,
+   * never changed, so sharing one element between resources is safe.
+   */
+  public Staged stage(final Operation op, final String type, final String id, final long previous, final Resource resource,
+      final InstantType lastUpdated) {
     final long version = previous + 1;
     resource.setId(new IdType(type, id));
     resource.getMeta().setVersionId(String.valueOf(version));
-    resource.getMeta().setLastUpdatedElement(new InstantType(new Date(now)));
+    resource.getMeta().setLastUpdatedElement(lastUpdated);
     resource.getMeta().setSource(source);
     final byte[] canonical = fhir.newJsonParser().setPrettyPrint(false).encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
     if (canonical.length > maxResourceBytes) {

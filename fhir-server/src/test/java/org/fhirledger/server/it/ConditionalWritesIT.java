@@ -293,6 +293,63 @@ class ConditionalWritesIT {
     assertThat(store.idsWithKey("Patient", "identifier=" + SYSTEM + "|tx-2")).isEmpty();
   }
 
+  /**
+   * Concurrent transactions that each create one patient conditionally and an Observation pointing at it by its
+   * {@code urn:uuid:} full URL. All but one lose the race: their first attempt is rejected (condition-changed) and
+   * resolved again. The second attempt must start from the Bundle the client sent, not from the first attempt's
+   * rewritten references, or the Observation would point at the patient id of an attempt that never committed.
+   */
+  @Test
+  void transactionsThatLoseAConditionalCreateRaceAreResolvedAgainFromTheBundleTheClientSent() throws Exception {
+    final int bundles = 24;
+    awaitAllAtHeightOf(0);
+    final long rejectedBefore = conditionChangedRejections(network.node(0).node().ledger().store());
+    final CountDownLatch start = new CountDownLatch(1);
+    final List<Future<Bundle>> results = new ArrayList<>();
+    for (int i = 0; i < bundles; i++) {
+      final int node = i % 4;
+      final String fullUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+      final Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      tx.addEntry().setFullUrl(fullUrl).setResource(patient("tx-race")).getRequest()
+          .setMethod(Bundle.HTTPVerb.POST).setUrl("Patient").setIfNoneExist("identifier=" + SYSTEM + "|tx-race");
+      tx.addEntry().setResource(observationOf(fullUrl)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+      results.add(clients.submit(() -> {
+        start.await();
+        return client(node).transaction().withBundle(tx).execute();
+      }));
+    }
+    start.countDown();
+    final Set<String> patients = new HashSet<>();
+    final List<IdType> observations = new ArrayList<>();
+    for (final Future<Bundle> r : results) {
+      final Bundle response = r.get(120, TimeUnit.SECONDS);
+      patients.add(new IdType(response.getEntry().get(0).getResponse().getLocation()).toUnqualifiedVersionless().getValue());
+      observations.add(new IdType(response.getEntry().get(1).getResponse().getLocation()).toUnqualifiedVersionless());
+    }
+    assertThat(patients).as("every transaction is told about the same patient").hasSize(1);
+    final String patient = patients.iterator().next();
+    for (int n = 0; n < 4; n++) {
+      awaitAllAtHeightOf(n);
+    }
+    final LedgerStore store = network.node(0).node().ledger().store();
+    for (final IdType obs : observations) {
+      final Observation stored = client(0).read().resource(Observation.class).withId(obs.getIdPart()).execute();
+      assertThat(stored.getSubject().getReference()).as("the subject of " + obs.getValue()).isEqualTo(patient);
+    }
+    assertThat(conditionChangedRejections(store) - rejectedBefore).as("some transactions lost the race and were resolved again").isPositive();
+  }
+
+  private static long conditionChangedRejections(final LedgerStore store) {
+    long rejected = 0;
+    for (long h = 1; h <= store.height(); h++) {
+      for (final org.fhirledger.ledger.chain.Transaction t : store.block(h).orElseThrow().transactions()) {
+        final String why = store.outcome(t.hash()).orElseThrow().rejection();
+        rejected += why != null && why.startsWith("condition-changed") ? 1 : 0;
+      }
+    }
+    return rejected;
+  }
+
   @Test
   void aTransactionNamingOnePatientByCriteriaOnEveryEntryCommitsAndOneWithTooManyConditionsIsA422() {
     final IdType subject = (IdType) client(1).create().resource(patient("many-refs")).execute().getId().toUnqualifiedVersionless();
