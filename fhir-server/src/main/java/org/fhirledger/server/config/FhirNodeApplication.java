@@ -20,6 +20,7 @@ import org.fhirledger.server.rest.FhirLedgerServlet;
 import org.fhirledger.server.rest.HistoryBundleInterceptor;
 import org.fhirledger.server.rest.RequestSizeInterceptor;
 import org.fhirledger.server.rest.ResourceServices;
+import org.fhirledger.server.rest.StoredJsonReadFilter;
 import org.fhirledger.server.rest.StoredJsonReadInterceptor;
 import org.fhirledger.server.rest.SystemHistoryProvider;
 import org.fhirledger.server.search.HistoryService;
@@ -30,7 +31,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -99,6 +102,22 @@ public class FhirNodeApplication {
     final ServletRegistrationBean<FhirLedgerServlet> registration = new ServletRegistrationBean<>(servlet, "/fhir/*");
     registration.setName("fhir");
     registration.setLoadOnStartup(1);
+    return registration;
+  }
+
+  /**
+   * Plain reads answered from the stored JSON ahead of every other filter (Spring's observation filter included)
+   * and of HAPI's dispatch; what it does not answer goes on to the servlet unchanged.
+   */
+  @Bean
+  public FilterRegistrationBean<StoredJsonReadFilter> storedJsonReadFilter(final StoredJsonReadInterceptor storedJsonReads,
+      final ServletRegistrationBean<FhirLedgerServlet> fhirServlet) {
+    final FilterRegistrationBean<StoredJsonReadFilter> registration =
+        new FilterRegistrationBean<>(new StoredJsonReadFilter(storedJsonReads, fhirServlet.getServlet()));
+    // by URL pattern, not by servlet name: Tomcat runs every URL-mapped filter before any servlet-name-mapped one
+    registration.addUrlPatterns("/fhir/*");
+    registration.setName("storedJsonReads");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }
 

@@ -8,12 +8,10 @@ import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.server.IRestfulResponse;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
-import ca.uhn.fhir.util.DateUtils;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +58,7 @@ public final class StoredJsonReadInterceptor {
   /** The interceptors of this server that change nothing in a read's answer (the fast path keeps what they do). */
   private static final Set<Class<?>> READ_NEUTRAL = Set.of(StoredJsonReadInterceptor.class, RequestSizeInterceptor.class,
       HistoryBundleInterceptor.class, CapabilityStatementCustomizer.class, ValidateWritesInterceptor.class);
-  private static final Pattern READ_PATH = Pattern.compile("([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/([0-9]{1,18}))?");
+  static final Pattern READ_PATH = Pattern.compile("([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/([0-9]{1,18}))?");
 
   private final LedgerResourceDao dao;
   private final Set<String> resourceTypes;
@@ -75,6 +73,32 @@ public final class StoredJsonReadInterceptor {
   /** How many reads this interceptor answered itself (for tests and figures). */
   public long answered() {
     return answered.sum();
+  }
+
+  /** Whether reads of this type may be answered from the stored JSON (Binary's read may answer raw content). */
+  boolean answers(final String type) {
+    return !"Binary".equals(type) && resourceTypes.contains(type);
+  }
+
+  /** Whether this interceptor is registered on the servlet, beside only interceptors that leave a read alone. */
+  boolean activeOn(final ca.uhn.fhir.rest.server.RestfulServer servlet) {
+    boolean registered = false;
+    for (final Object interceptor : servlet.getInterceptorService().getAllRegisteredInterceptors()) {
+      if (!READ_NEUTRAL.contains(interceptor.getClass())) {
+        return false;
+      }
+      registered |= interceptor == this;
+    }
+    return registered;
+  }
+
+  LedgerResourceDao dao() {
+    return dao;
+  }
+
+  /** Counts a read answered by {@link StoredJsonReadFilter}, before its body goes out. */
+  void count() {
+    answered.increment();
   }
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLER_SELECTED)
@@ -107,7 +131,7 @@ public final class StoredJsonReadInterceptor {
     final String versionId = String.valueOf(v.versionId());
     response.addHeader(Constants.HEADER_CONTENT_LOCATION, new IdType(type, id, versionId).withServerBase(request.getFhirServerBase(), type).getValue());
     response.addHeader(Constants.HEADER_ETAG, RestfulServerUtils.createEtag(versionId));
-    response.addHeader(Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(lastUpdated));
+    response.addHeader(Constants.HEADER_LAST_MODIFIED, HttpDates.httpDate(lastUpdated.getTime()));
     final Writer writer = response.getResponseWriter(200, Constants.CT_FHIR_JSON_NEW, Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
     writer.write(new String(json, StandardCharsets.UTF_8));
     writer.flush();
@@ -153,8 +177,8 @@ public final class StoredJsonReadInterceptor {
       return null;
     }
     try {
-      return Date.from(OffsetDateTime.parse(new String(json, prefix.length, end - prefix.length, StandardCharsets.US_ASCII)).toInstant());
-    } catch (final DateTimeParseException e) {
+      return new Date(HttpDates.instantMillis(new String(json, prefix.length, end - prefix.length, StandardCharsets.US_ASCII)));
+    } catch (final DateTimeException e) {
       return null;
     }
   }
