@@ -35,11 +35,13 @@ class LedgerWriterTest {
   void aResourceWithoutTheFieldHasNoReferences() {
     final Patient p = new Patient();
     p.addName().setFamily("referenced");
-    p.addIdentifier().setSystem("urn:reference").setValue("reference");
+    p.addIdentifier().setSystem("urn:reference").setValue("referenced");
     final byte[] json = canonical(p);
     assertThat(LedgerWriter.indexOf(json, FIELD)).isEqualTo(-1);
     assertThat(new FhirTermExtractor(Set.of("Patient")).extract("Patient", json).references()).isEmpty();
     assertThat(LedgerWriter.indexOf("\"reference\"".getBytes(StandardCharsets.US_ASCII), FIELD)).isZero();
+    // a string value "reference" is found too: the check only ever runs the extractor when it need not, never skips it
+    assertThat(LedgerWriter.indexOf("{\"value\":\"reference\"}".getBytes(StandardCharsets.US_ASCII), FIELD)).isEqualTo(9);
     assertThat(LedgerWriter.indexOf("\"referenc".getBytes(StandardCharsets.US_ASCII), FIELD)).isEqualTo(-1);
   }
 }
