@@ -22,11 +22,13 @@ import org.fhirledger.server.rest.RequestSizeInterceptor;
 import org.fhirledger.server.rest.ResourceServices;
 import org.fhirledger.server.rest.StoredJsonReadFilter;
 import org.fhirledger.server.rest.StoredJsonReadInterceptor;
+import org.fhirledger.server.rest.StoredJsonWriteInterceptor;
 import org.fhirledger.server.rest.SystemHistoryProvider;
 import org.fhirledger.server.search.HistoryService;
 import org.fhirledger.server.search.TypeSearchService;
 import org.fhirledger.server.validation.ResourceValidation;
 import org.fhirledger.server.validation.ValidateWritesInterceptor;
+import org.springframework.boot.actuate.autoconfigure.observation.web.servlet.WebMvcObservationAutoConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -40,7 +42,9 @@ import org.springframework.context.annotation.Bean;
  * The Spring Boot application of one hospital node: wiring only. Several run in one JVM for `demo`, each in
  * its own application context with its own properties, so nothing here is static.
  */
-@SpringBootApplication(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+// WebMvcObservationAutoConfiguration: its filter timed every request for the http.server.requests metric (about a
+// tenth of a create's request-thread CPU, issue 8), a metric this server does not expose (only health and info are).
+@SpringBootApplication(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class, WebMvcObservationAutoConfiguration.class})
 @EnableConfigurationProperties(NodeProperties.class)
 public class FhirNodeApplication {
 
@@ -73,16 +77,23 @@ public class FhirNodeApplication {
     return new StoredJsonReadInterceptor(dao, FhirContexts.serverR4().getResourceTypes());
   }
 
+  /** Creates and updates answered with the canonical JSON they wrote (the normal path answers everything else). */
+  @Bean
+  public StoredJsonWriteInterceptor storedJsonWrites() {
+    return new StoredJsonWriteInterceptor();
+  }
+
   @Bean
   public ServletRegistrationBean<FhirLedgerServlet> fhirServlet(
       final HospitalNode node, final LedgerResourceDao dao, final TypeSearchService search, final HistoryService history,
-      final NodeProperties properties, final StoredJsonReadInterceptor storedJsonReads) {
+      final NodeProperties properties, final StoredJsonReadInterceptor storedJsonReads, final StoredJsonWriteInterceptor storedJsonWrites) {
     final ResourceValidation validation = ResourceValidation.shared();
     final ResourceServices services =
         new ResourceServices(dao, search, history, validation, properties.updateAsCreate(), properties.validateWrites());
     final List<Object> interceptors = new ArrayList<>();
     interceptors.add(new RequestSizeInterceptor(properties.maxResourceBytes()));
     interceptors.add(storedJsonReads);
+    interceptors.add(storedJsonWrites);
     interceptors.add(new HistoryBundleInterceptor());
     interceptors.add(new CapabilityStatementCustomizer(properties.updateAsCreate(), properties.conditionalDeleteMultiple(),
         properties.referentialIntegrity(), softwareVersion(), node.searchParams()::registry));

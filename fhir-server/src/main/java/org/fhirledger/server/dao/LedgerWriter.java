@@ -44,6 +44,12 @@ import org.hl7.fhir.r4.model.Resource;
 public final class LedgerWriter {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerWriter.class);
   private static final DagBuilder DAG_BUILDER = new DagBuilder();
+  private static final byte[] REFERENCE_FIELD = "\"reference\"".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * The user-data key under which {@link #stage} leaves a resource's canonical JSON bytes on the resource it
+   * stamped, so the answer to the write can be those bytes ({@code rest.StoredJsonWriteInterceptor}).
+   */
+  public static final String CANONICAL_JSON = "fhirledger.canonicalJson";
 
   private final FhirContext fhir;
   private final LedgerNode ledger;
@@ -107,6 +113,7 @@ public final class LedgerWriter {
     final Dag dag = DAG_BUILDER.build(canonical);
     final ResourceChange change = new ResourceChange(op, type, id, version, previous, dag.root(), dag.size());
     resource.setId(new IdType(type, id, String.valueOf(version)));
+    resource.setUserData(CANONICAL_JSON, canonical);
     return new Staged(change, dag.chunks(), resource, canonical);
   }
 
@@ -138,6 +145,9 @@ public final class LedgerWriter {
       }
     }
     for (final Staged s : staged) {
+      if (!mayReference(s)) {
+        continue;
+      }
       for (final String target : termsOf(s).references()) {
         if (written.contains(target)) {
           continue;
@@ -150,6 +160,26 @@ public final class LedgerWriter {
         }
       }
     }
+  }
+
+  /**
+   * False when the staged content cannot hold a reference: the extractor takes references only from fields named
+   * {@code reference}, and HAPI's encoder writes field names as they are (no escapes), so canonical bytes without
+   * {@code "reference"} have none. Saves a second JSON pass over most resources (a Patient rarely references).
+   */
+  private static boolean mayReference(final Staged s) {
+    return s.canonical() != null && indexOf(s.canonical(), REFERENCE_FIELD) >= 0;
+  }
+
+  /** The first index of {@code needle} in {@code bytes}, or -1. */
+  static int indexOf(final byte[] bytes, final byte[] needle) {
+    final int last = bytes.length - needle.length;
+    for (int i = 0; i <= last; i++) {
+      if (bytes[i] == needle[0] && java.util.Arrays.mismatch(bytes, i, i + needle.length, needle, 0, needle.length) == -1) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -55,9 +55,12 @@ public final class StoredJsonReadInterceptor {
       Constants.HEADER_ACCEPT_VALUE_JSON_NON_LEGACY, Constants.HEADER_ACCEPT_VALUE_XML_OR_JSON_NON_LEGACY);
   /** A GET's Content-Type that HAPI would read as asking for JSON (it consults it when Accept names no format). */
   static final Set<String> JSON_CONTENT_TYPES = Set.of(Constants.CT_FHIR_JSON_NEW, Constants.CT_JSON);
-  /** The interceptors of this server that change nothing in a read's answer (the fast path keeps what they do). */
-  private static final Set<Class<?>> READ_NEUTRAL = Set.of(StoredJsonReadInterceptor.class, RequestSizeInterceptor.class,
-      HistoryBundleInterceptor.class, CapabilityStatementCustomizer.class, ValidateWritesInterceptor.class);
+  /**
+   * The interceptors of this server that change nothing in the answer to a read, create or update (the fast paths
+   * keep what they do: a size check and validation before the write, history and CapabilityStatement shaping).
+   */
+  private static final Set<Class<?>> ANSWER_NEUTRAL = Set.of(StoredJsonReadInterceptor.class, StoredJsonWriteInterceptor.class,
+      RequestSizeInterceptor.class, HistoryBundleInterceptor.class, CapabilityStatementCustomizer.class, ValidateWritesInterceptor.class);
   static final Pattern READ_PATH = Pattern.compile("([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/([0-9]{1,18}))?");
 
   private final LedgerResourceDao dao;
@@ -80,11 +83,11 @@ public final class StoredJsonReadInterceptor {
     return !"Binary".equals(type) && resourceTypes.contains(type);
   }
 
-  /** Whether this interceptor is registered on the servlet, beside only interceptors that leave a read alone. */
+  /** Whether this interceptor is registered on the servlet, beside only interceptors that leave the answer alone. */
   boolean activeOn(final ca.uhn.fhir.rest.server.RestfulServer servlet) {
     boolean registered = false;
     for (final Object interceptor : servlet.getInterceptorService().getAllRegisteredInterceptors()) {
-      if (!READ_NEUTRAL.contains(interceptor.getClass())) {
+      if (!ANSWER_NEUTRAL.contains(interceptor.getClass())) {
         return false;
       }
       registered |= interceptor == this;
@@ -107,7 +110,7 @@ public final class StoredJsonReadInterceptor {
       return true;
     }
     final Matcher path = READ_PATH.matcher(request.getRequestPath());
-    if (!path.matches() || "Binary".equals(path.group(1)) || !resourceTypes.contains(path.group(1)) || !onlyReadNeutralInterceptors(request)) {
+    if (!path.matches() || "Binary".equals(path.group(1)) || !resourceTypes.contains(path.group(1)) || !onlyKnownInterceptors(request)) {
       return true;
     }
     final String type = path.group(1);
@@ -149,9 +152,10 @@ public final class StoredJsonReadInterceptor {
         && request.getHeader(Constants.HEADER_IF_MODIFIED_SINCE) == null;
   }
 
-  private static boolean onlyReadNeutralInterceptors(final ServletRequestDetails request) {
+  /** Whether every registered interceptor is one known to leave the answer alone (a new one turns the fast paths off). */
+  static boolean onlyKnownInterceptors(final ServletRequestDetails request) {
     for (final Object registered : request.getServer().getInterceptorService().getAllRegisteredInterceptors()) {
-      if (!READ_NEUTRAL.contains(registered.getClass())) {
+      if (!ANSWER_NEUTRAL.contains(registered.getClass())) {
         return false;
       }
     }
