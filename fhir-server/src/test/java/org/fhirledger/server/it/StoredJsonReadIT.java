@@ -9,13 +9,9 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +47,6 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
  * RocksDB, PostgreSQL, HTTP): the read path is the same on every node.
  */
 class StoredJsonReadIT {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   /** The Accept values the fast path answers (absent: null), and what HAPI's generic client sends by default. */
   private static final List<String> ACCEPTS = List.of("", "*/*", "application/fhir+json", "application/json",
       Constants.HEADER_ACCEPT_VALUE_JSON_NON_LEGACY, Constants.HEADER_ACCEPT_VALUE_XML_OR_JSON_NON_LEGACY);
@@ -59,6 +54,7 @@ class StoredJsonReadIT {
   static Path dir;
   private static LocalNetwork network;
   private static String base;
+  private static RawHttp raw;
   private static StoredJsonReadInterceptor fastPath;
   private static RestfulServer servlet;
 
@@ -66,6 +62,7 @@ class StoredJsonReadIT {
   static void start() throws IOException {
     network = LocalNetwork.start(dir, 1, 0, Map.of("fhirledger.node.max-resource-bytes", Long.toString(8L * 1024 * 1024)));
     base = network.node(0).fhirBaseUrl();
+    raw = new RawHttp(base);
     fastPath = network.node(0).context().getBean(StoredJsonReadInterceptor.class);
     servlet = (RestfulServer) network.node(0).context().getBean("fhirServlet", ServletRegistrationBean.class).getServlet();
   }
@@ -280,18 +277,6 @@ class StoredJsonReadIT {
   }
 
   private static HttpResponse<byte[]> send(final String method, final String path, final String body, final String... headers) {
-    final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (final IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (final InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return raw.send(method, path, body, headers);
   }
 }

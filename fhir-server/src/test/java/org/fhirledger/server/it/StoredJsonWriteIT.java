@@ -10,13 +10,9 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.util.DateUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Date;
@@ -56,7 +52,6 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
  * but Date and the body bytes must be equal. One hospital (real RocksDB, PostgreSQL, HTTP).
  */
 class StoredJsonWriteIT {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private static final List<String> ACCEPTS = List.of("", "*/*", "application/fhir+json", "application/json",
       Constants.HEADER_ACCEPT_VALUE_JSON_NON_LEGACY, Constants.HEADER_ACCEPT_VALUE_XML_OR_JSON_NON_LEGACY);
   private static final List<String> CONTENT_TYPES = List.of("application/fhir+json", "application/json", "application/fhir+json; charset=UTF-8");
@@ -65,6 +60,7 @@ class StoredJsonWriteIT {
   static Path dir;
   private static LocalNetwork network;
   private static String base;
+  private static RawHttp raw;
   private static StoredJsonWriteInterceptor fastPath;
   private static RestfulServer servlet;
 
@@ -72,6 +68,7 @@ class StoredJsonWriteIT {
   static void start() throws IOException {
     network = LocalNetwork.start(dir, 1, 0, Map.of());
     base = network.node(0).fhirBaseUrl();
+    raw = new RawHttp(base);
     fastPath = network.node(0).context().getBean(StoredJsonWriteInterceptor.class);
     servlet = (RestfulServer) network.node(0).context().getBean("fhirServlet", ServletRegistrationBean.class).getServlet();
   }
@@ -302,18 +299,6 @@ class StoredJsonWriteIT {
   }
 
   private static HttpResponse<byte[]> send(final String method, final String path, final String body, final String... headers) {
-    final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (final IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (final InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return raw.send(method, path, body, headers);
   }
 }
