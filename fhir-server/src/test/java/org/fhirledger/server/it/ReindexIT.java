@@ -46,8 +46,14 @@ class ReindexIT {
       final Random random = new Random(20261206);
       final List<IdType> patients = new ArrayList<>();
       final List<IdType> observations = new ArrayList<>();
+      long written = 0;
       for (int i = 0; i < 60; i++) {
-        final IGenericClient client = Hospitals.client(network, random.nextInt(4));
+        final int hospital = random.nextInt(4);
+        final IGenericClient client = Hospitals.client(network, hospital);
+        // a write answers once applied where it was made; the next one, made at another hospital, may refer to it
+        // (a reference, an update of its version): wait until that hospital has applied it too, as a client would
+        final long needed = written;
+        await().atMost(Duration.ofSeconds(60)).until(() -> network.node(hospital).node().ledger().store().height() >= needed);
         final int op = patients.isEmpty() ? 0 : random.nextInt(10);
         if (op < 4) {
           final Patient p = new Patient();
@@ -71,6 +77,7 @@ class ReindexIT {
         } else if (!observations.isEmpty()) {
           client.delete().resourceById(observations.remove(random.nextInt(observations.size()))).execute();
         }
+        written = Math.max(written, network.node(hospital).node().ledger().store().height());
       }
       // A transaction Bundle too: several versions in one ledger transaction.
       final Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
