@@ -33,11 +33,8 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Practitioner;
-import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -267,22 +264,8 @@ class StoredJsonWriteIT {
     return p;
   }
 
-  /** An Observation with a contained resource, extensions, a decimal with trailing zeros and non-ASCII text. */
   private static Observation richObservation() {
-    final Observation o = new Observation();
-    final Practitioner performer = new Practitioner();
-    performer.setId("perf");
-    performer.addName().setFamily("Müller-Łukasiewicz").addGiven("Zoë");
-    o.addContained(performer);
-    o.addPerformer(new Reference("#perf"));
-    o.setStatus(Observation.ObservationStatus.FINAL);
-    o.setCode(new CodeableConcept().setText("Körpertemperatur — 体温 \uD83C\uDF21 \"quoted\" \\ <tag> \u2028"));
-    o.getCode().addCoding().setSystem("http://loinc.org").setCode("8310-5").setDisplay("Body temperature");
-    o.setValue(new Quantity().setValue(new java.math.BigDecimal("37.250")).setUnit("Cel").setSystem("http://unitsofmeasure.org").setCode("Cel"));
-    o.addExtension("http://example.org/fhir/StructureDefinition/device-note", new StringType("ünïcödé & <b>"));
-    o.getStatusElement().addExtension("http://example.org/fhir/StructureDefinition/reason", new StringType("checked"));
-    o.addNote().setText("line one\nline two\ttabbed");
-    return o;
+    return EncodingEdgeCases.richObservation();
   }
 
   private static String location(final HttpResponse<byte[]> r) {
