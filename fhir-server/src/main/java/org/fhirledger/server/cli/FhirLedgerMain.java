@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FhirLedgerMain.Version.class,
     description = "FHIR R4 server on a permissioned I-PBFT ledger shared by a hospital consortium.",
-    subcommands = {DemoCommand.class, InitNetworkCommand.class, NodeCommand.class, VerifyCommand.class, ReindexCommand.class, BenchCommand.class,
+    subcommands = {DemoCommand.class, InitNetworkCommand.class, NodeCommand.class, VerifyCommand.class, ReindexCommand.class, BenchCommand.class, ProfileCommand.class,
         CommandLine.HelpCommand.class})
 public final class FhirLedgerMain {
   private FhirLedgerMain() {}
