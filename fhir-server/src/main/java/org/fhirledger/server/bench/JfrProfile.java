@@ -3,9 +3,7 @@ package org.fhirledger.server.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -130,9 +128,6 @@ public record JfrProfile(long samples, Map<String, Long> categories, Map<String,
   }
 
   private static Map<String, Long> top(final Map<String, Long> counts, final int n) {
-    final Map<String, Long> out = new LinkedHashMap<>();
-    counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-        .limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
-    return out;
+    return JfrSamples.top(JfrSamples.sorted(counts), "", n);
   }
 }

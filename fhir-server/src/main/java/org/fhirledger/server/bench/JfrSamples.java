@@ -94,8 +94,8 @@ public record JfrSamples(long samples, Map<String, Long> threads, Map<String, Lo
     return m.getType().getName() + "." + m.getName();
   }
 
-  // most samples first, then by name, so that equal counts print in a stable order
-  private static Map<String, Long> sorted(final Map<String, Long> counts) {
+  /** Most samples first, then by name, so that equal counts print in a stable order. */
+  static Map<String, Long> sorted(final Map<String, Long> counts) {
     final Map<String, Long> out = new LinkedHashMap<>();
     counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> out.put(e.getKey(), e.getValue()));
