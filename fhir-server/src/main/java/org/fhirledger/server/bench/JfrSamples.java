@@ -44,33 +44,51 @@ public record JfrSamples(long samples, Map<String, Long> threads, Map<String, Lo
     final Map<String, Long> inclusive = new HashMap<>();
     long samples = 0;
     for (final Path file : recordings) {
-      final List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
-          .filter(e -> EXECUTION_SAMPLE.equals(e.getEventType().getName()) && e.getStackTrace() != null && !e.getStackTrace().getFrames().isEmpty())
-          .toList();
-      final Instant from = last == null ? Instant.MIN
-          : events.stream().map(RecordedEvent::getStartTime).max(Comparator.naturalOrder()).orElse(Instant.MIN).minus(last);
-      for (final RecordedEvent e : events) {
-        if (e.getStartTime().isBefore(from)) {
-          continue;
-        }
-        final String thread = threadName(e);
-        if (threadPrefix != null && !thread.startsWith(threadPrefix)) {
-          continue;
-        }
-        samples++;
-        threads.merge(thread, 1L, Long::sum);
-        final List<RecordedFrame> frames = e.getStackTrace().getFrames();
-        self.merge(name(frames.get(0).getMethod()), 1L, Long::sum);
-        final Set<String> onStack = new HashSet<>();
-        for (final RecordedFrame f : frames) {
-          final String m = name(f.getMethod());
-          if (onStack.add(m)) {
-            inclusive.merge(m, 1L, Long::sum);
+      // streamed, twice when only the end counts: a bench node's recording can hold millions of events
+      final Instant newest = last == null ? Instant.MIN : newestSample(file);
+      final Instant from = newest.equals(Instant.MIN) ? Instant.MIN : newest.minus(last);
+      try (RecordingFile events = new RecordingFile(file)) {
+        while (events.hasMoreEvents()) {
+          final RecordedEvent e = events.readEvent();
+          if (!isSample(e) || e.getStartTime().isBefore(from)) {
+            continue;
+          }
+          final String thread = threadName(e);
+          if (threadPrefix != null && !thread.startsWith(threadPrefix)) {
+            continue;
+          }
+          samples++;
+          threads.merge(thread, 1L, Long::sum);
+          final List<RecordedFrame> frames = e.getStackTrace().getFrames();
+          self.merge(name(frames.get(0).getMethod()), 1L, Long::sum);
+          final Set<String> onStack = new HashSet<>();
+          for (final RecordedFrame f : frames) {
+            final String m = name(f.getMethod());
+            if (onStack.add(m)) {
+              inclusive.merge(m, 1L, Long::sum);
+            }
           }
         }
       }
     }
     return new JfrSamples(samples, sorted(threads), sorted(self), sorted(inclusive));
+  }
+
+  private static boolean isSample(final RecordedEvent e) {
+    return EXECUTION_SAMPLE.equals(e.getEventType().getName()) && e.getStackTrace() != null && !e.getStackTrace().getFrames().isEmpty();
+  }
+
+  private static Instant newestSample(final Path file) throws IOException {
+    Instant newest = Instant.MIN;
+    try (RecordingFile events = new RecordingFile(file)) {
+      while (events.hasMoreEvents()) {
+        final RecordedEvent e = events.readEvent();
+        if (isSample(e) && e.getStartTime().isAfter(newest)) {
+          newest = e.getStartTime();
+        }
+      }
+    }
+    return newest;
   }
 
   /** The {@code n} largest entries of {@code counts} whose key starts with {@code prefix} (all with an empty prefix). */

@@ -80,6 +80,18 @@ class JfrSamplesTest {
   }
 
   @Test
+  void aRecordingWithoutSamplesCountsNothing() throws Exception {
+    final Path empty = dir.resolve("no-samples.jfr");
+    try (Recording r = new Recording()) {
+      r.enable("jdk.JVMInformation");
+      r.start();
+      r.stop();
+      r.dump(empty);
+    }
+    assertThat(JfrSamples.read(List.of(empty), Duration.ofSeconds(30), null).samples()).isZero();
+  }
+
+  @Test
   void theProfileCommandPrintsTheThreeListsAndRefusesAMissingFile() {
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
