@@ -64,25 +64,29 @@ public record JfrProfile(long samples, Map<String, Long> categories, Map<String,
     long samples = 0;
     double gc = 0;
     for (final Path file : recordings) {
-      for (final RecordedEvent e : RecordingFile.readAllEvents(file)) {
-        if (e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
-          continue;
+      // streamed: a node's recording covers the whole run (start-up, warm-up, window), millions of events on a long one
+      try (RecordingFile events = new RecordingFile(file)) {
+        while (events.hasMoreEvents()) {
+          final RecordedEvent e = events.readEvent();
+          if (e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
+            continue;
+          }
+          final String type = e.getEventType().getName();
+          if ("jdk.GarbageCollection".equals(type)) {
+            gc += e.getDuration().toNanos() / 1e6;
+            continue;
+          }
+          if (!"jdk.ExecutionSample".equals(type) || e.getStackTrace() == null || e.getStackTrace().getFrames().isEmpty()) {
+            continue;
+          }
+          samples++;
+          final RecordedStackTrace st = e.getStackTrace();
+          categories.merge(categorise(st), 1L, Long::sum);
+          final RecordedFrame leaf = st.getFrames().get(0);
+          methods.merge(leaf.getMethod().getType().getName() + "." + leaf.getMethod().getName(), 1L, Long::sum);
+          final String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
+          threads.merge(threadGroup(thread), 1L, Long::sum);
         }
-        final String type = e.getEventType().getName();
-        if ("jdk.GarbageCollection".equals(type)) {
-          gc += e.getDuration().toNanos() / 1e6;
-          continue;
-        }
-        if (!"jdk.ExecutionSample".equals(type) || e.getStackTrace() == null || e.getStackTrace().getFrames().isEmpty()) {
-          continue;
-        }
-        samples++;
-        final RecordedStackTrace st = e.getStackTrace();
-        categories.merge(categorise(st), 1L, Long::sum);
-        final RecordedFrame leaf = st.getFrames().get(0);
-        methods.merge(leaf.getMethod().getType().getName() + "." + leaf.getMethod().getName(), 1L, Long::sum);
-        final String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
-        threads.merge(threadGroup(thread), 1L, Long::sum);
       }
     }
     return new JfrProfile(samples, top(categories, 100), top(threads, 12), top(methods, 15), gc);
