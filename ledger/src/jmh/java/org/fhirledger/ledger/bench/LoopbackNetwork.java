@@ -36,6 +36,8 @@ final class LoopbackNetwork implements AutoCloseable {
   private final List<Validator> members = new CopyOnWriteArrayList<>();
   private final MemberDirectory directory = () -> List.copyOf(members);
   private final Path dir;
+  /** Ed25519 verifications the nodes' ledger code asked the crypto library for (the transports' handshakes not counted). */
+  final java.util.concurrent.atomic.AtomicLong ledgerVerifications = new java.util.concurrent.atomic.AtomicLong();
 
   private LoopbackNetwork(final Path dir) {
     this.dir = dir;
@@ -56,7 +58,12 @@ final class LoopbackNetwork implements AutoCloseable {
       final RocksDbLedgerStore store = RocksDbLedgerStore.open(net.dir.resolve("node-" + i));
       store.initGenesis(genesis);
       final TioPeerTransport t = new TioPeerTransport(transport, net.keys.get(i), Ed25519Keys.verifier(), net.directory);
-      final LedgerNode node = new LedgerNode(genesis, net.keys.get(i), Ed25519Keys.verifier(), store, t, NodeConfig.defaults(), List.of());
+      final org.fhirledger.ledger.crypto.SignatureVerifier ed25519 = Ed25519Keys.verifier();
+      final org.fhirledger.ledger.crypto.SignatureVerifier counted = (key, message, signature) -> {
+        net.ledgerVerifications.incrementAndGet();
+        return ed25519.verify(key, message, signature);
+      };
+      final LedgerNode node = new LedgerNode(genesis, net.keys.get(i), counted, store, t, NodeConfig.defaults(), List.of());
       node.start();
       final Validator v = net.members.get(i);
       net.members.set(i, new Validator(v.name(), v.publicKey(), v.host(), t.port()));

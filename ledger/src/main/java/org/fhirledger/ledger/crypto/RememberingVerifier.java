@@ -37,11 +37,23 @@ public final class RememberingVerifier implements SignatureVerifier {
     if (!verifier.verify(key, message, signature)) {
       return false;
     }
+    remember(candidate);
+    return true;
+  }
+
+  /**
+   * Records a signature as valid without verifying it. Only for signatures this process made with its own private
+   * key ({@link RememberingSigner}); anything received is {@link #verify}d.
+   */
+  void remember(final PublicKey key, final byte[] message, final byte[] signature) {
+    remember(Verified.of(key, message, signature));
+  }
+
+  private void remember(final Verified signature) {
     if (verified.size() >= capacity) {
       verified.clear();
     }
-    verified.put(candidate, Boolean.TRUE);
-    return true;
+    verified.put(signature, Boolean.TRUE);
   }
 
   /** How many valid signatures it holds now. */

@@ -34,6 +34,7 @@ import org.fhirledger.ledger.consensus.statemachine.Evidence;
 import org.fhirledger.ledger.consensus.statemachine.IpbftStateMachine;
 import org.fhirledger.ledger.crypto.Hash32;
 import org.fhirledger.ledger.crypto.PublicKey;
+import org.fhirledger.ledger.crypto.RememberingSigner;
 import org.fhirledger.ledger.crypto.RememberingVerifier;
 import org.fhirledger.ledger.crypto.SignatureVerifier;
 import org.fhirledger.ledger.crypto.Signer;
@@ -110,10 +111,12 @@ public final class LedgerNode implements AutoCloseable {
       final List<BlockListener> listeners,
       final ContentTermExtractor extractor) {
     this.genesis = genesis;
-    this.signer = signer;
     // Signatures are verified on the transport's threads as messages arrive; the event thread's checks (state
-    // machine, block validator, certificates) go through the same verifier and find them remembered.
-    this.verifier = new RememberingVerifier(verifier, REMEMBERED_SIGNATURES);
+    // machine, block validator, certificates) go through the same verifier and find them remembered, as they find
+    // the node's own signatures (its transactions in another validator's proposal).
+    final RememberingVerifier remembering = new RememberingVerifier(verifier, REMEMBERED_SIGNATURES);
+    this.verifier = remembering;
+    this.signer = new RememberingSigner(signer, remembering);
     this.signatureCheck = new MessageValidator(genesis.chainId(), this.verifier);
     this.store = store;
     this.transport = transport;
