@@ -40,7 +40,8 @@ import org.hl7.fhir.r4.model.Resource;
  *   <li>{@code v8_1}: the schema up to V8.1 (partial open indexes dropped);
  *   <li>{@code v8_2}: up to V8.2 (no index on value_exact, one index less on resource_version);
  *   <li>{@code current}: the schema of this build, the index's own commit mode;
- *   <li>{@code v5_7-async}: V5.7 with synchronous_commit off for the whole database.
+ *   <li>{@code v5_7-async}: V5.7 with synchronous_commit off for the whole database;
+ *   <li>{@code current-phonetic}: this build's schema with the rows written before V9.1 (name's again as phonetic).
  * </ul>
  *
  * <p>{@code --statements} loads pg_stat_statements and prints, per configuration at the end, the statements by total
@@ -53,7 +54,11 @@ public final class IndexSqlCostComparison {
 
   private IndexSqlCostComparison() {}
 
-  private record Config(String name, String flywayTarget, boolean asyncDatabase) {}
+  private record Config(String name, String flywayTarget, boolean asyncDatabase, boolean phoneticRows) {
+    Config(final String name, final String flywayTarget, final boolean asyncDatabase) {
+      this(name, flywayTarget, asyncDatabase, false);
+    }
+  }
 
   private static final class Subject {
     final Config config;
@@ -96,11 +101,17 @@ public final class IndexSqlCostComparison {
     known.put("v8_2", new Config("v8_2", "8.2", false));
     known.put("current", new Config("current", null, false));
     known.put("v5_7-async", new Config("v5_7-async", "5.7", true));
+    known.put("current-phonetic", new Config("current-phonetic", null, false, true));
     if (names.isEmpty()) {
       names.addAll(known.keySet());
     }
     final Resource patient = (Resource) FhirContexts.r4().newJsonParser().parseResource(IndexExtractionBenchmark.PATIENT);
     final List<IndexedParam> params = new SearchParamExtractor(FhirContexts.r4()).extract(patient);
+    // the rows before V9.1: name's string rows written again as phonetic
+    final List<IndexedParam> withPhonetic = new ArrayList<>(params);
+    params.stream().filter(p -> p instanceof IndexedParam.Str && p.name().equals("name"))
+        .map(p -> new IndexedParam.Str("phonetic", ((IndexedParam.Str) p).normalized(), ((IndexedParam.Str) p).exact()))
+        .forEach(withPhonetic::add);
     final Path root = Files.createTempDirectory("index-sql-cost");
     final List<Subject> subjects = new ArrayList<>();
     try {
@@ -129,7 +140,8 @@ public final class IndexSqlCostComparison {
               block.add(new IndexedVersion("Patient", id, version, false, Instant.ofEpochSecond(1_700_000_000L + s.height), "bafy" + id, s.height,
                   "ab".repeat(32), "cd".repeat(32)));
             }
-            s.index.applyBlock(s.height, String.format("%064x", s.height), block, v -> params);
+            final List<IndexedParam> rows = s.config.phoneticRows() ? withPhonetic : params;
+            s.index.applyBlock(s.height, String.format("%064x", s.height), block, v -> rows);
           }
           final long wallMicros = (System.nanoTime() - wall0) / 1000;
           final long ticks = cpuTicks(s.dataDir) - before;

@@ -189,7 +189,7 @@ public final class SearchParamExtractor {
       final List<Compiled> list = new ArrayList<>();
       for (final RuntimeSearchParam sp : registry.forType(t)) {
         if (!INDEXED_TYPES.contains(sp.getParamType()) || sp.getParamType() == RestSearchParameterTypeEnum.COMPOSITE
-            || RESOURCE_COLUMNS.contains(sp.getName())) {
+            || RESOURCE_COLUMNS.contains(sp.getName()) || !registry.indexedName(t, sp.getName()).equals(sp.getName())) {
           continue;
         }
         final List<Path> paths = new ArrayList<>();

@@ -113,6 +113,31 @@ class IndexSchemaUpgradeTest {
     }
   }
 
+  @Test
+  void phoneticRowsWrittenBeforeV9_1AreRemovedAndPhoneticStillAnswers() throws SQLException {
+    Flyway.configure(SearchIndex.class.getClassLoader()).dataSource(dataSource).locations("classpath:db/migration").target("8.3").load()
+        .migrate();
+    final SearchIndex index = new SearchIndex(dataSource);
+    final IndexedSearchFixture fixture = new IndexedSearchFixture(index);
+    fixture.block(patient("a", "Chalmers"), patient("b", "Smith"));
+    // what the extractor wrote before 9.1: name's rows again under "phonetic"
+    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE TEMP TABLE old_rows AS SELECT * FROM spidx_string WHERE sp_name = 'name'");
+      st.execute("UPDATE old_rows SET sp_name = 'phonetic'");
+      assertThat(st.executeUpdate("INSERT INTO spidx_string SELECT * FROM old_rows")).isPositive();
+    }
+
+    index.migrate();
+
+    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM spidx_string WHERE sp_name = 'phonetic'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
+    assertThat(fixture.ids("Patient", "phonetic=chal")).containsExactly("a");
+    assertThat(fixture.ids("Patient", "phonetic:missing=false&_sort=_id")).containsExactly("a", "b");
+  }
+
   private static List<String> indexes(final Statement st) throws SQLException {
     final List<String> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")) {

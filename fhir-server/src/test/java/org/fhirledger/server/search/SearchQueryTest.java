@@ -57,6 +57,19 @@ class SearchQueryTest extends IndexedSearchTestBase {
   }
 
   @Test
+  void phoneticIsAnsweredFromTheRowsOfName() {
+    threePatients();
+    block(patient("d", "Chalmers", "Peter", "1974-12-25"));
+    assertThat(ids("Patient", "phonetic=mul&_sort=_id")).containsExactly("a");
+    assertThat(ids("Patient", "phonetic=pet")).containsExactly("d");
+    assertThat(ids("Patient", "phonetic:exact=Peter")).containsExactly("d");
+    assertThat(ids("Patient", "phonetic:contains=ELI")).containsExactly("c");
+    assertThat(ids("Patient", "phonetic:missing=false&_sort=-phonetic")).hasSize(4).isEqualTo(ids("Patient", "_sort=-name"))
+        .isNotEqualTo(ids("Patient", "_sort=-_id"));
+    assertThat(ids("Patient", "phonetic:missing=true")).isEmpty();
+  }
+
+  @Test
   void stringExactAndContainsModifiers() {
     threePatients();
     assertThat(ids("Patient", "family:exact=Müller")).containsExactly("a");
