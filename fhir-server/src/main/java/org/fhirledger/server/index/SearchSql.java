@@ -155,12 +155,22 @@ final class SearchSql {
 
   /** The sort value of a head: the lowest (ascending) or highest (descending) value of its parameter rows at the height. */
   private String sortValue(final SearchQuery.SortKey k) {
-    params.add(k.param());
+    final String names = paramNames(query.type(), k.param());
     params.add(query.asOfHeight());
     params.add(query.asOfHeight());
     return "(SELECT " + (k.descending() ? "max(" : "min(") + k.column().valueExpression(k.descending()) + ") FROM "
-        + k.column().table() + " s WHERE s.res_type = head.res_type AND s.res_id = head.res_id AND s.sp_name = ?"
+        + k.column().table() + " s WHERE s.res_type = head.res_type AND s.res_id = head.res_id AND s." + names
         + " AND s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?))";
+  }
+
+  /**
+   * {@code sp_name = ?}, or {@code sp_name IN (?, ...)} for a parameter whose values other parameters' rows hold
+   * ({@link SharedParamRows}), with the names bound.
+   */
+  private String paramNames(final String type, final String param) {
+    final List<String> names = SharedParamRows.storedAs(type, param);
+    params.addAll(names);
+    return names.size() == 1 ? "sp_name = ?" : "sp_name IN (" + String.join(", ", java.util.Collections.nCopies(names.size(), "?")) + ")";
   }
 
   private void criterion(final Criterion c) {
@@ -221,10 +231,9 @@ final class SearchSql {
 
   /** Opens {@code (SELECT res_id FROM table WHERE <rows of the parameter valid at the height> AND}; the caller closes it. */
   void subSelect(final String table, final String param) {
-    sql.append("(SELECT res_id FROM ").append(table)
-        .append(" WHERE res_type = ? AND sp_name = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) AND ");
     params.add(criterionType);
-    params.add(param);
+    sql.append("(SELECT res_id FROM ").append(table)
+        .append(" WHERE res_type = ? AND ").append(paramNames(criterionType, param)).append(" AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) AND ");
     params.add(query.asOfHeight());
     params.add(query.asOfHeight());
   }

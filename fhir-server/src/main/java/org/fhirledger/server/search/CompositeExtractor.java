@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fhirledger.server.index.IndexedParam;
+import org.fhirledger.server.index.SharedParamRows;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -125,7 +126,7 @@ final class CompositeExtractor {
     return byType.computeIfAbsent(type, t -> {
       final List<CompiledComposite> list = new ArrayList<>();
       for (final RuntimeSearchParam sp : registry.forType(t)) {
-        if (sp.getParamType() == RestSearchParameterTypeEnum.COMPOSITE) {
+        if (sp.getParamType() == RestSearchParameterTypeEnum.COMPOSITE && !SharedParamRows.isShared(t, sp.getName())) {
           compile(t, sp).ifPresent(list::add);
         }
       }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fhirledger.server.index.IndexedParam;
+import org.fhirledger.server.index.SharedParamRows;
 import org.fhirledger.server.index.SearchParamNormalizer;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -189,7 +190,7 @@ public final class SearchParamExtractor {
       final List<Compiled> list = new ArrayList<>();
       for (final RuntimeSearchParam sp : registry.forType(t)) {
         if (!INDEXED_TYPES.contains(sp.getParamType()) || sp.getParamType() == RestSearchParameterTypeEnum.COMPOSITE
-            || RESOURCE_COLUMNS.contains(sp.getName()) || !registry.indexedName(t, sp.getName()).equals(sp.getName())) {
+            || RESOURCE_COLUMNS.contains(sp.getName()) || SharedParamRows.isShared(t, sp.getName())) {
           continue;
         }
         final List<Path> paths = new ArrayList<>();

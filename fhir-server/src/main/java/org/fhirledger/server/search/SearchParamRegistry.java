@@ -29,8 +29,6 @@ public final class SearchParamRegistry {
   private final Set<String> reindexing;
   /** When set, {@link #forType} lists only the parameter of this code (a reindex extracts one parameter). */
   private final String onlyCode;
-  /** Per resource type, the base string parameters whose rows another one's hold (see {@link #indexedName}). */
-  private final java.util.concurrent.ConcurrentHashMap<String, Map<String, String>> sharedRows = new java.util.concurrent.ConcurrentHashMap<>();
 
   private SearchParamRegistry(final FhirContext fhir, final Map<String, Map<String, RuntimeSearchParam>> custom, final Set<String> reindexing,
       final String onlyCode) {
@@ -99,36 +97,6 @@ public final class SearchParamRegistry {
     final List<RuntimeSearchParam> out = new ArrayList<>(base);
     extra.values().stream().sorted(java.util.Comparator.comparing(RuntimeSearchParam::getName)).forEach(out::add);
     return out;
-  }
-
-  /**
-   * The name under which the index holds the rows of parameter {@code name} of {@code type}: {@code name} itself,
-   * except for a base string parameter with the same path as another string parameter of its type. Those would
-   * write the same rows twice under two names; R4's {@code phonetic} of Patient, Person, Practitioner and
-   * RelatedPerson has {@code name}'s path, and this server matches it as {@code name}, not by sound
-   * (docs/fhir-conformance.md). Such parameters share the rows of the first of them by name: only that one is
-   * extracted, and searches and sorts on the others read its rows.
-   */
-  public String indexedName(final String type, final String name) {
-    return sharedRows.computeIfAbsent(type, this::sharedRowsOf).getOrDefault(name, name);
-  }
-
-  private Map<String, String> sharedRowsOf(final String type) {
-    if (!fhir.getResourceTypes().contains(type)) {
-      return Map.of();
-    }
-    final Map<String, String> firstByPath = new java.util.HashMap<>();
-    final Map<String, String> shared = new java.util.HashMap<>();
-    fhir.getResourceDefinition(type).getSearchParams().stream()
-        .filter(sp -> sp.getParamType() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.STRING && sp.getPath() != null && !sp.getPath().isBlank())
-        .sorted(java.util.Comparator.comparing(RuntimeSearchParam::getName))
-        .forEach(sp -> {
-          final String first = firstByPath.putIfAbsent(sp.getPath(), sp.getName());
-          if (first != null) {
-            shared.put(sp.getName(), first);
-          }
-        });
-    return Map.copyOf(shared);
   }
 
   /** The parameter {@code name} of {@code type}, base or custom (searchable or not), or null. */

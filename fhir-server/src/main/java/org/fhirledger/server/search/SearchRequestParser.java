@@ -134,9 +134,7 @@ public final class SearchRequestParser {
   }
 
   /** The criterion, or null if the parameter or its modifier is not supported. */
-  Criterion criterion(final String type, final String requestedName, final String modifier, final List<String> values) {
-    // a parameter whose rows another one holds (phonetic: name's) is searched on those rows
-    final String name = registry.get().indexedName(type, requestedName);
+  Criterion criterion(final String type, final String name, final String modifier, final List<String> values) {
     final Criterion more = valueCriteria.criterion(type, name, modifier, values);
     if (more != null) {
       return more;
@@ -191,7 +189,7 @@ public final class SearchRequestParser {
       } else if ("_id".equals(name)) {
         out.add(new SearchQuery.SortKey(SearchQuery.Column.ID, desc));
       } else {
-        out.add(new SearchQuery.SortKey(sortColumn(type, name), desc, registry.get().indexedName(type, name)));
+        out.add(new SearchQuery.SortKey(sortColumn(type, name), desc, name));
       }
     }
     return out;

@@ -114,27 +114,32 @@ class IndexSchemaUpgradeTest {
   }
 
   @Test
-  void phoneticRowsWrittenBeforeV9_1AreRemovedAndPhoneticStillAnswers() throws SQLException {
+  void sharedRowsWrittenBeforeV9_1AreRemovedAndTheirParametersStillAnswer() throws SQLException {
     Flyway.configure(SearchIndex.class.getClassLoader()).dataSource(dataSource).locations("classpath:db/migration").target("8.3").load()
         .migrate();
     final SearchIndex index = new SearchIndex(dataSource);
     final IndexedSearchFixture fixture = new IndexedSearchFixture(index);
-    fixture.block(patient("a", "Chalmers"), patient("b", "Smith"));
-    // what the extractor wrote before 9.1: name's rows again under "phonetic"
+    fixture.block(patient("a", "Chalmers"), patient("b", "Smith"), observation("o1", "Patient/a"));
+    // what the extractor wrote before 9.1: name's rows again under "phonetic", code's under "combo-code"
     try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE TEMP TABLE old_rows AS SELECT * FROM spidx_string WHERE sp_name = 'name'");
       st.execute("UPDATE old_rows SET sp_name = 'phonetic'");
       assertThat(st.executeUpdate("INSERT INTO spidx_string SELECT * FROM old_rows")).isPositive();
+      st.execute("CREATE TEMP TABLE old_tokens AS SELECT * FROM spidx_token WHERE sp_name = 'code'");
+      st.execute("UPDATE old_tokens SET sp_name = 'combo-code'");
+      assertThat(st.executeUpdate("INSERT INTO spidx_token SELECT * FROM old_tokens")).isPositive();
     }
 
     index.migrate();
 
     try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM spidx_string WHERE sp_name = 'phonetic'")) {
+        ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM spidx_string WHERE sp_name = 'phonetic')"
+            + " + (SELECT count(*) FROM spidx_token WHERE sp_name = 'combo-code')")) {
       rs.next();
       assertThat(rs.getLong(1)).isZero();
     }
     assertThat(fixture.ids("Patient", "phonetic=chal")).containsExactly("a");
+    assertThat(fixture.ids("Observation", "combo-code=http://loinc.org|29463-7")).containsExactly("o1");
     assertThat(fixture.ids("Patient", "phonetic:missing=false&_sort=_id")).containsExactly("a", "b");
   }
 

@@ -167,26 +167,4 @@ class SearchParamRegistryTest {
         .parse("Observation", Map.of("interpretation-value", new String[] {"H$gt5"}), false, 3).query().criteria().get(0);
     assertThat(parsed).isInstanceOfSatisfying(CompositeCriterion.class, c -> assertThat(c.anyOf()).hasSize(1));
   }
-
-  @Test
-  void phoneticSharesTheRowsOfNameOnEveryTypeThatHasBoth() {
-    final SearchParamRegistry registry = SearchParamRegistry.base(FhirContexts.r4());
-    for (final String type : List.of("Patient", "Person", "Practitioner", "RelatedPerson")) {
-      assertThat(registry.indexedName(type, "phonetic")).as(type).isEqualTo("name");
-      assertThat(registry.indexedName(type, "name")).as(type).isEqualTo("name");
-    }
-    // different paths, or not string parameters: each keeps its own rows
-    assertThat(registry.indexedName("Patient", "family")).isEqualTo("family");
-    assertThat(registry.indexedName("Coverage", "patient")).isEqualTo("patient");
-    assertThat(registry.indexedName("CodeSystem", "system")).isEqualTo("system");
-
-    final Patient p = new Patient();
-    p.addName().setFamily("Chalmers").addGiven("Peter");
-    final List<IndexedParam> rows = new SearchParamExtractor(registry).extract(p);
-    assertThat(rows).extracting(IndexedParam::name).contains("name", "family", "given").doesNotContain("phonetic");
-    final Criterion parsed = new SearchRequestParser(() -> registry)
-        .parse("Patient", Map.of("phonetic", new String[] {"chal"}), false, 3).query().criteria().get(0);
-    assertThat(parsed).isEqualTo(new SearchRequestParser(() -> registry)
-        .parse("Patient", Map.of("name", new String[] {"chal"}), false, 3).query().criteria().get(0));
-  }
 }

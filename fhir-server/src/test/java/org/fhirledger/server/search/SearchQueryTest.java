@@ -70,6 +70,34 @@ class SearchQueryTest extends IndexedSearchTestBase {
   }
 
   @Test
+  void comboParametersAreAnsweredFromTheRowsOfTheObservationAndItsComponents() {
+    final Observation bp = observation("bp", "Patient/a", "http://loinc.org", "85354-9", "2020-01-01");
+    bp.getCode().getCodingFirstRep().setDisplay("Blood pressure panel");
+    bp.addComponent().setCode(new CodeableConcept().addCoding(new Coding("http://loinc.org", "8480-6", "Systolic blood pressure")))
+        .setValue(new org.hl7.fhir.r4.model.Quantity().setValue(120).setSystem("http://unitsofmeasure.org").setCode("mm[Hg]"));
+    final Observation weight = observation("w", "Patient/a", "http://loinc.org", "29463-7", "2020-01-02");
+    weight.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(80).setSystem("http://unitsofmeasure.org").setCode("kg"));
+    final Observation note = observation("n", "Patient/a", "http://loinc.org", "11506-3", "2020-01-03");
+    final Observation other = observation("x", "Patient/a", "http://loinc.org", "8500-0", "2020-01-04");
+    block(bp, weight, note, other);
+    assertThat(ids("Observation", "combo-code=http://loinc.org|8480-6")).containsExactly("bp");
+    assertThat(ids("Observation", "combo-code=85354-9,29463-7&_sort=_id")).containsExactly("bp", "w");
+    assertThat(ids("Observation", "combo-code:text=systolic")).containsExactly("bp");
+    assertThat(ids("Observation", "combo-code:text=blood&_sort=_id")).containsExactly("bp");
+    assertThat(ids("Observation", "combo-value-quantity=gt100&_sort=_id")).containsExactly("bp");
+    assertThat(ids("Observation", "combo-value-quantity=lt100")).containsExactly("w");
+    assertThat(ids("Observation", "combo-code-value-quantity=8480-6$gt100")).containsExactly("bp");
+    assertThat(ids("Observation", "combo-code-value-quantity=29463-7$80")).containsExactly("w");
+    assertThat(ids("Observation", "combo-code-value-quantity=29463-7$120")).isEmpty();
+    assertThat(ids("Observation", "combo-value-quantity:missing=true&_sort=_id")).containsExactly("n", "x");
+    // mm[Hg] has no canonical form here, so bp sorts after every converted value
+    assertThat(ids("Observation", "combo-value-quantity:missing=false&_sort=-combo-value-quantity")).containsExactly("w", "bp");
+    // ascending by the lowest code on the Observation or a component: bp's component 8480-6 comes before x's 8500-0
+    assertThat(ids("Observation", "combo-code=85354-9,8500-0&_sort=combo-code")).containsExactly("bp", "x");
+    assertThat(ids("Observation", "combo-code:not=8480-6&_sort=_id")).containsExactly("n", "w", "x");
+  }
+
+  @Test
   void stringExactAndContainsModifiers() {
     threePatients();
     assertThat(ids("Patient", "family:exact=Müller")).containsExactly("a");
