@@ -31,7 +31,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -54,6 +56,8 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * Nothing here turns on subscriptions, validation, Hibernate Search (Lucene/Elasticsearch) or partitioning.
  */
 @Configuration
+// ThreadPoolFactoryConfig: the pools of HAPI's transaction processor. SubscriptionChannelConfig: only the in-memory
+// message broker the batch2 job coordinator needs; no subscription matcher or delivery is wired.
 @Import({JpaR4Config.class, HapiJpaConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class, ThreadPoolFactoryConfig.class,
     SubscriptionChannelConfig.class})
 public class HapiJpaServerConfig {
@@ -77,6 +81,7 @@ public class HapiJpaServerConfig {
   public EmbeddedPostgres embeddedPostgres(@Value("${" + DATA_DIR_PROPERTY + "}") final String dataDir) throws IOException {
     final Path dir = Path.of(dataDir, "postgres");
     Files.createDirectories(dir);
+    stopOrphanedPostmaster(dir);
     return EmbeddedPostgres.builder()
         .setDataDirectory(dir)
         .setCleanDataDirectory(false)
@@ -85,6 +90,28 @@ public class HapiJpaServerConfig {
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on")
         .start();
+  }
+
+  /**
+   * A server killed with SIGKILL leaves its PostgreSQL running on the data directory, which would refuse a new one.
+   * Its committed data is on disk (fsync on), so stopping it is safe; PostgreSQL recovers from its WAL on start.
+   */
+  private static void stopOrphanedPostmaster(final Path dir) throws IOException {
+    final Path pidFile = dir.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    final String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+    if (first.matches("\\d+")) {
+      final Optional<ProcessHandle> orphan = ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive)
+          .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+      if (orphan.isPresent()) {
+        System.err.println("hapi-jpa: stopping the PostgreSQL (pid " + first + ") a killed run left on " + dir);
+        orphan.get().destroy();
+        orphan.get().onExit().orTimeout(60, TimeUnit.SECONDS).join();
+      }
+    }
+    Files.deleteIfExists(pidFile);
   }
 
   @Bean(destroyMethod = "close")
