@@ -19,7 +19,13 @@ public record BlockFigures(String source, long blocks, double blocksPerSecond, d
   /** One block as the bench sees it. */
   public record BlockInfo(long height, long timestampMillis, int transactions, int resourceChanges) {}
 
+  /** No block figures: a server that is not a ledger (e.g. {@code --baseline} HAPI JPA), or a search-only run. */
   public static final BlockFigures NONE = new BlockFigures("none", 0, 0, 0, 0, 0, 0);
+
+  /** Whether blocks were counted at all; a chain that made no block in the window still counts (as zero). */
+  public boolean measured() {
+    return !NONE.source().equals(source);
+  }
 
   /** Figures of the blocks whose proposal time lies in [fromMillis, toMillis]; blocks in height order. */
   public static BlockFigures fromChain(final List<BlockInfo> blocks, final long fromMillis, final long toMillis) {

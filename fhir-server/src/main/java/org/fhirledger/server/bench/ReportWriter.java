@@ -50,9 +50,16 @@ public final class ReportWriter {
   private ObjectNode reportNode(final BenchReport r) {
     final ObjectNode n = mapper.valueToTree(r);
     // The figures people look for first, flat at the top.
-    n.put("blocksPerSecond", r.blocks().blocksPerSecond());
-    n.put("transactionsPerBlock", r.blocks().transactionsPerBlock());
-    n.put("tpsEq1", r.blocks().tps());
+    // A server without blocks (a --baseline URL that is not a ledger) has no such figures: null, not 0.
+    if (r.blocks().measured()) {
+      n.put("blocksPerSecond", r.blocks().blocksPerSecond());
+      n.put("transactionsPerBlock", r.blocks().transactionsPerBlock());
+      n.put("tpsEq1", r.blocks().tps());
+    } else {
+      n.putNull("blocksPerSecond");
+      n.putNull("transactionsPerBlock");
+      n.putNull("tpsEq1");
+    }
     return n;
   }
 
@@ -86,9 +93,9 @@ public final class ReportWriter {
     row(out, "latency p95 ms", all, baselines, r -> r.latencyMs().p95(), "%.1f");
     row(out, "latency p99 ms", all, baselines, r -> r.latencyMs().p99(), "%.1f");
     row(out, "latency max ms", all, baselines, r -> r.latencyMs().max(), "%.1f");
-    row(out, "blocks/s", all, baselines, r -> r.blocks().blocksPerSecond(), "%.1f");
-    row(out, "transactions/block", all, baselines, r -> r.blocks().transactionsPerBlock(), "%.1f");
-    row(out, "TPS (Eq. 1)", all, baselines, r -> r.blocks().tps(), "%.1f");
+    row(out, "blocks/s", all, baselines, r -> r.blocks().measured() ? r.blocks().blocksPerSecond() : Double.NaN, "%.1f");
+    row(out, "transactions/block", all, baselines, r -> r.blocks().measured() ? r.blocks().transactionsPerBlock() : Double.NaN, "%.1f");
+    row(out, "TPS (Eq. 1)", all, baselines, r -> r.blocks().measured() ? r.blocks().tps() : Double.NaN, "%.1f");
     row(out, "node CPU ms/operation", all, baselines, r -> r.nodeCpuMillisPerOperation() == null ? Double.NaN : r.nodeCpuMillisPerOperation(), "%.2f");
     row(out, "committed", all, baselines, r -> r.committed(), "%.0f");
     row(out, "errors", all, baselines, r -> r.errors(), "%.0f");

@@ -71,6 +71,28 @@ class ReportWriterTest {
   }
 
   @Test
+  void aBaselineWithoutBlocksShowsNoBlockFiguresAndNoBlockRatio() throws Exception {
+    final BenchReport hapiJpa = new BenchReport("baseline", "http://127.0.0.1:8090/fhir", "target", "create", 1, 16, 30.0, 3000, 100, 100,
+        new LatencySummary(100, 10, 20, 30, 80, 12), BlockFigures.NONE, 0, Map.of(), List.of(), "not measured", 1.0, null, List.of(), null, null,
+        List.of(), BenchReport.Warmup.NONE);
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new ReportWriter(new ObjectMapper()).printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8), report("main", 100, 40), List.of(hapiJpa));
+    final String table = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(table).containsPattern("blocks/s\\s+10\\.0\\s+n/a\\s+-");
+    assertThat(table).containsPattern("transactions/block\\s+12\\.5\\s+n/a\\s+-");
+    assertThat(table).containsPattern("TPS \\(Eq\\. 1\\)\\s+125\\.0\\s+n/a\\s+-");
+
+    final ObjectMapper mapper = new ObjectMapper();
+    final JsonNode json = mapper.readTree(mapper.writeValueAsString(new ReportWriter(mapper).json(report("main", 100, 40), List.of(hapiJpa), "bench")));
+    assertThat(json.path("blocksPerSecond").asDouble()).isEqualTo(10.0);
+    final JsonNode baseline = json.path("baselines").get(0);
+    assertThat(baseline.path("blocksPerSecond").isNull()).isTrue();
+    assertThat(baseline.path("transactionsPerBlock").isNull()).isTrue();
+    assertThat(baseline.path("tpsEq1").isNull()).isTrue();
+    assertThat(baseline.path("blocks").path("source").asText()).isEqualTo("none");
+  }
+
+  @Test
   void theChartIsSelfContainedSvg() {
     final String html = ReportWriter.html(report("main", 100, 40), List.of());
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").doesNotContain("<script").doesNotContain("http://cdn");
