@@ -9,7 +9,16 @@ public sealed interface IndexedParam
     permits IndexedParam.Token, IndexedParam.Str, IndexedParam.Date, IndexedParam.Ref, IndexedParam.Uri,
         IndexedParam.Number, IndexedParam.Quantity, IndexedParam.Composite {
 
-  /** The search parameter's name, e.g. {@code identifier}. */
+  /** The suffix of the token rows that {@code :text} searches (CodeableConcept.text, Coding.display, Identifier.type.text). */
+  String TEXT_SUFFIX = ":text";
+
+  /** The suffix of the token rows that {@code :of-type} searches: system {@code typeSystem|typeCode}, value the identifier's. */
+  String OF_TYPE_SUFFIX = ":of-type";
+
+  /** The suffix of the token rows that a reference parameter's {@code :identifier} searches (Reference.identifier). */
+  String IDENTIFIER_SUFFIX = ":identifier";
+
+  /** The search parameter's name, e.g. {@code identifier}; derived rows carry one of the suffixes above. */
   String name();
 
   /**

@@ -35,7 +35,7 @@ import org.fhirledger.server.config.FhirContexts;
  * under a suffixed name ({@code combo-code:text}) follow the parameter.
  */
 public final class SharedParamRows {
-  private static final List<String> SUFFIXES = List.of(":text", ":of-type", ":identifier");
+  private static final List<String> SUFFIXES = List.of(IndexedParam.TEXT_SUFFIX, IndexedParam.OF_TYPE_SUFFIX, IndexedParam.IDENTIFIER_SUFFIX);
   private static final Map<String, Map<String, List<String>>> BY_TYPE = new ConcurrentHashMap<>();
 
   private SharedParamRows() {}

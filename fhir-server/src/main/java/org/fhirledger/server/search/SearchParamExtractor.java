@@ -57,14 +57,14 @@ public final class SearchParamExtractor {
    */
   public static final String SOURCE = "_source";
 
-  /** The suffix of the token rows that {@code :text} searches (CodeableConcept.text, Coding.display, Identifier.type.text). */
-  public static final String TEXT_SUFFIX = ":text";
+  /** {@link IndexedParam#TEXT_SUFFIX}. */
+  public static final String TEXT_SUFFIX = IndexedParam.TEXT_SUFFIX;
 
-  /** The suffix of the token rows that {@code :of-type} searches: system {@code typeSystem|typeCode}, value the identifier's. */
-  public static final String OF_TYPE_SUFFIX = ":of-type";
+  /** {@link IndexedParam#OF_TYPE_SUFFIX}. */
+  public static final String OF_TYPE_SUFFIX = IndexedParam.OF_TYPE_SUFFIX;
 
-  /** The suffix of the token rows that a reference parameter's {@code :identifier} searches (Reference.identifier). */
-  public static final String IDENTIFIER_SUFFIX = ":identifier";
+  /** {@link IndexedParam#IDENTIFIER_SUFFIX}. */
+  public static final String IDENTIFIER_SUFFIX = IndexedParam.IDENTIFIER_SUFFIX;
 
   private static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
 
