@@ -51,6 +51,7 @@ import org.hl7.fhir.r4.model.Resource;
 public final class IndexSqlCostComparison {
   private static final int PER_BLOCK = 30;
   private static final long CLOCK_TICKS_PER_SECOND = 100;
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
   private IndexSqlCostComparison() {}
 
@@ -68,6 +69,7 @@ public final class IndexSqlCostComparison {
     final DataSource dataSource;
     long height;
     long cpuTicks;
+    long jvmCpuNanos;
     long resources;
     final Map<String, Long> versions = new java.util.HashMap<>();
 
@@ -102,6 +104,9 @@ public final class IndexSqlCostComparison {
     known.put("current", new Config("current", null, false));
     known.put("v5_7-async", new Config("v5_7-async", "5.7", true));
     known.put("current-phonetic", new Config("current-phonetic", null, false, true));
+    known.put("current-insert", new Config("current-insert", null, false));
+    final java.lang.reflect.Field useCopy = Class.forName("org.fhirledger.server.index.SearchParamWriter").getDeclaredField("useCopy");
+    useCopy.setAccessible(true);
     if (names.isEmpty()) {
       names.addAll(known.keySet());
     }
@@ -124,8 +129,10 @@ public final class IndexSqlCostComparison {
       for (int round = 1; round <= rounds; round++) {
         final StringBuilder line = new StringBuilder("round " + round + ":");
         for (final Subject s : subjects) {
+          useCopy.setBoolean(null, !s.config.name().endsWith("-insert"));
           final long before = cpuTicks(s.dataDir);
           final long wall0 = System.nanoTime();
+          final long jvm0 = THREADS.getCurrentThreadCpuTime();
           for (int b = 0; b < blocks; b++) {
             s.height++;
             final List<IndexedVersion> block = new ArrayList<>(PER_BLOCK);
@@ -144,19 +151,23 @@ public final class IndexSqlCostComparison {
             s.index.applyBlock(s.height, String.format("%064x", s.height), block, v -> rows);
           }
           final long wallMicros = (System.nanoTime() - wall0) / 1000;
+          final long jvmNanos = THREADS.getCurrentThreadCpuTime() - jvm0;
           final long ticks = cpuTicks(s.dataDir) - before;
           if (round > 1) {
             s.cpuTicks += ticks;
+            s.jvmCpuNanos += jvmNanos;
             s.resources += (long) blocks * PER_BLOCK;
           }
-          line.append(String.format("  %s %.0f µs CPU / %.0f µs wall per resource", s.config.name(),
-              ticks * 1e6 / CLOCK_TICKS_PER_SECOND / (blocks * PER_BLOCK), (double) wallMicros / (blocks * PER_BLOCK)));
+          line.append(String.format("  %s %.0f µs CPU / %.0f µs wall / %.0f µs writer thread per resource", s.config.name(),
+              ticks * 1e6 / CLOCK_TICKS_PER_SECOND / (blocks * PER_BLOCK), (double) wallMicros / (blocks * PER_BLOCK),
+              jvmNanos / 1e3 / (blocks * PER_BLOCK)));
         }
         System.out.println(line);
       }
       for (final Subject s : subjects) {
-        System.out.printf("%s: PostgreSQL CPU %.1f µs per resource over rounds 2-%d (%d resources)%n", s.config.name(),
-            s.cpuTicks * 1e6 / CLOCK_TICKS_PER_SECOND / Math.max(1, s.resources), rounds, s.resources);
+        System.out.printf("%s: PostgreSQL CPU %.1f µs, writer thread (JDBC, this JVM) %.1f µs per resource over rounds 2-%d (%d resources)%n",
+            s.config.name(), s.cpuTicks * 1e6 / CLOCK_TICKS_PER_SECOND / Math.max(1, s.resources),
+            s.jvmCpuNanos / 1e3 / Math.max(1, s.resources), rounds, s.resources);
       }
       if (statements) {
         for (final Subject s : subjects) {

@@ -306,6 +306,15 @@ public final class SearchIndex {
   }
 
   private static void writeVersions(final Connection c, final List<IndexedVersion> versions) throws SQLException {
+    if (SearchParamWriter.useCopy) {
+      final CopyRows rows = new CopyRows("resource_version", COLUMNS);
+      for (final IndexedVersion v : versions) {
+        rows.text(v.resourceType()).text(v.resourceId()).number(v.version()).bool(v.deleted()).timestamp(v.lastUpdated())
+            .text(v.contentId()).number(v.blockHeight()).text(v.txHash()).text(v.originNode()).endRow();
+      }
+      rows.send(c);
+      return;
+    }
     try (PreparedStatement ps = c.prepareStatement(INSERT_VERSION)) {
       for (final IndexedVersion v : versions) {
         bind(ps, v);

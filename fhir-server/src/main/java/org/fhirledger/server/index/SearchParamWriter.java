@@ -39,6 +39,49 @@ final class SearchParamWriter {
    */
   static void insertRows(final Connection c, final long height, final Map<IndexedVersion, List<IndexedParam>> heads)
       throws SQLException {
+    if (!useCopy) {
+      insertRowsByInsert(c, height, heads);
+      return;
+    }
+    final CopyRows token = new CopyRows("spidx_token", COMMON + ", sp_system, sp_value");
+    final CopyRows string = new CopyRows("spidx_string", COMMON + ", value_normalized, value_exact");
+    final CopyRows date = new CopyRows("spidx_date", COMMON + ", value_low, value_high");
+    final CopyRows ref = new CopyRows("spidx_reference", COMMON + ", target_type, target_id, target_url");
+    final CopyRows uri = new CopyRows("spidx_uri", COMMON + ", uri");
+    final NumericParamWriter numeric = new NumericParamWriter();
+    for (final Map.Entry<IndexedVersion, List<IndexedParam>> e : heads.entrySet()) {
+      final IndexedVersion v = e.getKey();
+      if (v.deleted()) {
+        continue;
+      }
+      for (final IndexedParam p : e.getValue()) {
+        if (p instanceof IndexedParam.Token t) {
+          common(token, v, p, height).text(t.system()).text(t.value()).endRow();
+        } else if (p instanceof IndexedParam.Str s) {
+          common(string, v, p, height).text(s.normalized()).text(s.exact()).endRow();
+        } else if (p instanceof IndexedParam.Date d) {
+          common(date, v, p, height).timestamp(d.low()).timestamp(d.high()).endRow();
+        } else if (p instanceof IndexedParam.Ref r) {
+          common(ref, v, p, height).text(r.targetType()).text(r.targetId()).text(r.url()).endRow();
+        } else if (p instanceof IndexedParam.Uri u) {
+          common(uri, v, p, height).text(u.uri()).endRow();
+        } else {
+          numeric.add(v, p, height);
+        }
+      }
+    }
+    token.send(c);
+    string.send(c);
+    date.send(c);
+    ref.send(c);
+    uri.send(c);
+    numeric.send(c);
+  }
+
+  static volatile boolean useCopy = true;
+
+  static void insertRowsByInsert(final Connection c, final long height, final Map<IndexedVersion, List<IndexedParam>> heads)
+      throws SQLException {
     try (PreparedStatement token = c.prepareStatement("INSERT INTO spidx_token (" + COMMON + ", sp_system, sp_value) VALUES (?, ?, ?, ?, ?, ?)");
         PreparedStatement string =
             c.prepareStatement("INSERT INTO spidx_string (" + COMMON + ", value_normalized, value_exact) VALUES (?, ?, ?, ?, ?, ?)");
@@ -122,6 +165,11 @@ final class SearchParamWriter {
   static String closeSql(final String table) {
     return "UPDATE " + table + " t SET valid_to = ? FROM unnest(?::text[], ?::text[]) AS h(res_type, res_id)"
         + " WHERE t.res_type = h.res_type AND t.res_id = h.res_id AND t.valid_to IS NULL";
+  }
+
+  /** The columns every parameter row starts with: the resource, the parameter and the height it is valid from. */
+  static CopyRows common(final CopyRows rows, final IndexedVersion v, final IndexedParam p, final long height) {
+    return rows.text(v.resourceType()).text(v.resourceId()).text(p.name()).number(height);
   }
 
   static void common(final PreparedStatement ps, final IndexedVersion v, final IndexedParam p, final long height)
