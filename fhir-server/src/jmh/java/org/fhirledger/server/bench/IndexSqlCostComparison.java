@@ -104,9 +104,6 @@ public final class IndexSqlCostComparison {
     known.put("current", new Config("current", null, false));
     known.put("v5_7-async", new Config("v5_7-async", "5.7", true));
     known.put("current-phonetic", new Config("current-phonetic", null, false, true));
-    known.put("current-insert", new Config("current-insert", null, false));
-    final java.lang.reflect.Field useCopy = Class.forName("org.fhirledger.server.index.SearchParamWriter").getDeclaredField("useCopy");
-    useCopy.setAccessible(true);
     if (names.isEmpty()) {
       names.addAll(known.keySet());
     }
@@ -129,7 +126,6 @@ public final class IndexSqlCostComparison {
       for (int round = 1; round <= rounds; round++) {
         final StringBuilder line = new StringBuilder("round " + round + ":");
         for (final Subject s : subjects) {
-          useCopy.setBoolean(null, !s.config.name().endsWith("-insert"));
           final long before = cpuTicks(s.dataDir);
           final long wall0 = System.nanoTime();
           final long jvm0 = THREADS.getCurrentThreadCpuTime();

@@ -5,9 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.util.Objects;
 
 /**
- * Pooled DataSources for the search index. Every pool sets {@code reWriteBatchedInserts=true} because the
- * index writes a whole block as one JDBC batch, and the driver then sends it as multi-row INSERTs (about
- * twice the rows per second; see limits.md).
+ * Pooled DataSources for the search index. A block's parameter and version rows go by COPY ({@link CopyRows});
+ * every pool still sets {@code reWriteBatchedInserts=true} for the INSERT batch that remains, the block's upsert of
+ * its resources' current versions, which the driver then sends as multi-row statements (see limits.md).
  */
 public final class IndexDataSources {
   /** Small on purpose: several nodes share one JVM in demo mode, and the index writer is single-threaded. */

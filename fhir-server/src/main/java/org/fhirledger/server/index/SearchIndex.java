@@ -29,8 +29,6 @@ public final class SearchIndex {
 
   private static final String COLUMNS =
       "res_type, res_id, version, deleted, last_updated, content_id, block_height, tx_hash, origin_node";
-  private static final String INSERT_VERSION =
-      "INSERT INTO resource_version (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   // The WHERE keeps a head from moving backwards should versions ever arrive out of order.
   private static final String UPSERT_HEAD =
       "INSERT INTO resource (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -306,22 +304,12 @@ public final class SearchIndex {
   }
 
   private static void writeVersions(final Connection c, final List<IndexedVersion> versions) throws SQLException {
-    if (SearchParamWriter.useCopy) {
-      final CopyRows rows = new CopyRows("resource_version", COLUMNS);
-      for (final IndexedVersion v : versions) {
-        rows.text(v.resourceType()).text(v.resourceId()).number(v.version()).bool(v.deleted()).timestamp(v.lastUpdated())
-            .text(v.contentId()).number(v.blockHeight()).text(v.txHash()).text(v.originNode()).endRow();
-      }
-      rows.send(c);
-      return;
+    final CopyRows rows = new CopyRows("resource_version", COLUMNS);
+    for (final IndexedVersion v : versions) {
+      rows.text(v.resourceType()).text(v.resourceId()).number(v.version()).bool(v.deleted()).timestamp(v.lastUpdated())
+          .text(v.contentId()).number(v.blockHeight()).text(v.txHash()).text(v.originNode()).endRow();
     }
-    try (PreparedStatement ps = c.prepareStatement(INSERT_VERSION)) {
-      for (final IndexedVersion v : versions) {
-        bind(ps, v);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    rows.send(c);
   }
 
   /** The newest version of each resource among {@code versions}. */

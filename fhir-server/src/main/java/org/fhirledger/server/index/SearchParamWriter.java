@@ -4,8 +4,6 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,15 +32,12 @@ final class SearchParamWriter {
   }
 
   /**
-   * Inserts the parameter rows of {@code heads}, valid from {@code height}, without closing any: also used by the
-   * reindex of a custom parameter, which closes only that parameter's rows.
+   * Inserts the parameter rows of {@code heads}, valid from {@code height}, without closing any: one COPY per table
+   * that gets rows ({@link CopyRows}). Also used by the reindex of a custom parameter, which closes only that
+   * parameter's rows.
    */
   static void insertRows(final Connection c, final long height, final Map<IndexedVersion, List<IndexedParam>> heads)
       throws SQLException {
-    if (!useCopy) {
-      insertRowsByInsert(c, height, heads);
-      return;
-    }
     final CopyRows token = new CopyRows("spidx_token", COMMON + ", sp_system, sp_value");
     final CopyRows string = new CopyRows("spidx_string", COMMON + ", value_normalized, value_exact");
     final CopyRows date = new CopyRows("spidx_date", COMMON + ", value_low, value_high");
@@ -76,60 +71,6 @@ final class SearchParamWriter {
     ref.send(c);
     uri.send(c);
     numeric.send(c);
-  }
-
-  static volatile boolean useCopy = true;
-
-  static void insertRowsByInsert(final Connection c, final long height, final Map<IndexedVersion, List<IndexedParam>> heads)
-      throws SQLException {
-    try (PreparedStatement token = c.prepareStatement("INSERT INTO spidx_token (" + COMMON + ", sp_system, sp_value) VALUES (?, ?, ?, ?, ?, ?)");
-        PreparedStatement string =
-            c.prepareStatement("INSERT INTO spidx_string (" + COMMON + ", value_normalized, value_exact) VALUES (?, ?, ?, ?, ?, ?)");
-        PreparedStatement date = c.prepareStatement("INSERT INTO spidx_date (" + COMMON + ", value_low, value_high) VALUES (?, ?, ?, ?, ?, ?)");
-        PreparedStatement ref = c.prepareStatement(
-            "INSERT INTO spidx_reference (" + COMMON + ", target_type, target_id, target_url) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement uri = c.prepareStatement("INSERT INTO spidx_uri (" + COMMON + ", uri) VALUES (?, ?, ?, ?, ?)")) {
-      for (final Map.Entry<IndexedVersion, List<IndexedParam>> e : heads.entrySet()) {
-        final IndexedVersion v = e.getKey();
-        if (v.deleted()) {
-          continue;
-        }
-        for (final IndexedParam p : e.getValue()) {
-          if (p instanceof IndexedParam.Token t) {
-            common(token, v, p, height);
-            token.setString(5, t.system());
-            token.setString(6, t.value());
-            token.addBatch();
-          } else if (p instanceof IndexedParam.Str s) {
-            common(string, v, p, height);
-            string.setString(5, s.normalized());
-            string.setString(6, s.exact());
-            string.addBatch();
-          } else if (p instanceof IndexedParam.Date d) {
-            common(date, v, p, height);
-            date.setObject(5, OffsetDateTime.ofInstant(d.low(), ZoneOffset.UTC));
-            date.setObject(6, OffsetDateTime.ofInstant(d.high(), ZoneOffset.UTC));
-            date.addBatch();
-          } else if (p instanceof IndexedParam.Ref r) {
-            common(ref, v, p, height);
-            ref.setString(5, r.targetType());
-            ref.setString(6, r.targetId());
-            ref.setString(7, r.url());
-            ref.addBatch();
-          } else if (p instanceof IndexedParam.Uri u) {
-            common(uri, v, p, height);
-            uri.setString(5, u.uri());
-            uri.addBatch();
-          }
-        }
-      }
-      token.executeBatch();
-      string.executeBatch();
-      date.executeBatch();
-      ref.executeBatch();
-      uri.executeBatch();
-    }
-    NumericParamWriter.insert(c, height, heads);
   }
 
   /**
@@ -170,13 +111,5 @@ final class SearchParamWriter {
   /** The columns every parameter row starts with: the resource, the parameter and the height it is valid from. */
   static CopyRows common(final CopyRows rows, final IndexedVersion v, final IndexedParam p, final long height) {
     return rows.text(v.resourceType()).text(v.resourceId()).text(p.name()).number(height);
-  }
-
-  static void common(final PreparedStatement ps, final IndexedVersion v, final IndexedParam p, final long height)
-      throws SQLException {
-    ps.setString(1, v.resourceType());
-    ps.setString(2, v.resourceId());
-    ps.setString(3, p.name());
-    ps.setLong(4, height);
   }
 }
