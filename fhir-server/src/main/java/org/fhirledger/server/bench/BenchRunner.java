@@ -40,9 +40,12 @@ public final class BenchRunner {
   private final HttpClient http;
   private final StatusClient status;
   private final PrintStream err;
-  private final Path workDir;
+  /** Where started networks keep their data: made when the run starts, not before its inputs are known to be good. */
+  private Path workDir;
   private volatile long lastHeight = -1;
   private volatile URI heightBase;
+  /** The Synthea Bundles of the run, read before any network starts (null until then, or when none are needed). */
+  private SyntheaBundles bundles;
 
   public BenchRunner(final BenchSettings settings, final ObjectMapper mapper, final PrintStream err) throws IOException {
     this.settings = settings;
@@ -50,11 +53,31 @@ public final class BenchRunner {
     this.err = err;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     this.status = new StatusClient(http, mapper);
-    this.workDir = settings.workDir() != null ? Files.createDirectories(settings.workDir()) : Files.createTempDirectory("fhir-ledger-bench-");
+  }
+
+  /**
+   * Reads what the run needs from disk (the Synthea Bundles) before any network starts, so that a missing folder is
+   * an answer in a second rather than after the nodes' start-up; {@link #run()} calls it if the caller did not.
+   *
+   * @throws IllegalArgumentException no Bundles where the settings say, or in the project's sample folder
+   */
+  public void loadInputs() throws IOException {
+    if (bundles != null || !settings.needsBundles()) {
+      return;
+    }
+    final Path folder = settings.bundlesFolder() != null ? settings.bundlesFolder() : SyntheaBundles.defaultFolder()
+        .orElseThrow(() -> new IllegalArgumentException("no Synthea Bundles found in " + SyntheaBundles.DEFAULT_FOLDERS
+            + " (relative to " + Path.of("").toAbsolutePath() + "): give --bundles DIR"));
+    if (!Files.isDirectory(folder)) {
+      throw new IllegalArgumentException("--bundles " + folder + " is not a folder");
+    }
+    bundles = SyntheaBundles.load(folder, mapper);
   }
 
   /** The main report first, then one per baseline; a search workload gives one report per search kind of each. */
   public List<BenchReport> run() throws IOException, InterruptedException {
+    loadInputs();
+    workDir = settings.workDir() != null ? Files.createDirectories(settings.workDir()) : Files.createTempDirectory("fhir-ledger-bench-");
     final List<BenchReport> reports = new ArrayList<>();
     try {
       if (settings.targets().isEmpty()) {
@@ -66,7 +89,9 @@ public final class BenchRunner {
         reports.addAll(measure("single-node", startNetwork("single-node", 1), true));
       }
       if (settings.baselineUrl() != null) {
-        reports.addAll(measure("baseline", new TargetEndpoints(List.of(settings.baselineUrl())), false));
+        final BenchSettings.BaselineProcess process = settings.baselineProcess();
+        reports.addAll(measure("baseline", new TargetEndpoints(List.of(settings.baselineUrl()), process == null ? List.of()
+            : List.of(new NodeProbe("baseline server", process.pid(), process.postgresDataDir()))), false));
       }
     } finally {
       if (!settings.keepData() && settings.workDir() == null) {
@@ -154,7 +179,7 @@ public final class BenchRunner {
 
   /** The search workload with its kinds measured one by one. */
   private boolean isSearchOnly() {
-    return settings.mix().contains(WorkloadKind.SEARCH) && settings.mix().toString().equals(WorkloadMix.single(WorkloadKind.SEARCH).toString());
+    return settings.isSearchOnly();
   }
 
   private Window window(final String label, final BenchNetwork net, final List<NodeProbe> probes, final LoadDriver driver,
@@ -275,13 +300,6 @@ public final class BenchRunner {
 
   /** Setup for the mix (providers, patients), then the workloads with what setup made. */
   private Workloads prepare(final BenchNetwork net) throws IOException, InterruptedException {
-    SyntheaBundles bundles = null;
-    final boolean searchData = isSearchOnly() && settings.searchKinds().stream().anyMatch(SearchKind::needsData);
-    if (settings.mix().contains(WorkloadKind.BUNDLE) || searchData) {
-      final Path folder = settings.bundlesFolder() != null ? settings.bundlesFolder() : SyntheaBundles.defaultFolder()
-          .orElseThrow(() -> new IllegalArgumentException("no Synthea bundles found: give --bundles DIR"));
-      bundles = SyntheaBundles.load(folder, mapper);
-    }
     final String tag = Long.toString(System.currentTimeMillis(), 36);
     final Workloads plain = new Workloads(net.fhirBases(), List.of(), bundles, 1, settings.seed(), tag, settings.timeout(), settings.returnMinimal());
     final SetupPhase setup = new SetupPhase(http, plain);
@@ -289,7 +307,7 @@ public final class BenchRunner {
       setup.postBatches(bundles);
     }
     SearchQueries queries = null;
-    if (searchData) {
+    if (settings.needsSearchData()) {
       final long t0 = System.nanoTime();
       queries = setup.loadForSearch(bundles, settings.clients(), mapper);
       err.printf(Locale.ROOT, "bench: setup loaded %d transaction Bundles (%d resources, %d Observations, largest type %s) in %.1f s%n",

@@ -21,6 +21,8 @@ import java.util.List;
  *     CPU over the last {@code WARMUP_STEP} below {@code warmupJitShare}) or {@code warmupMax} passed, instead of
  *     for {@code warmup}
  * @param httpClient the closed-loop clients' HTTP library
+ * @param baselineProcess the process behind {@code baselineUrl}, when the operator named it: its CPU, peak RSS and JIT
+ *     are then measured as a node's are (null: only HTTP figures for the baseline)
  * @param searchKinds the searches of the search workload, each measured in its own window on the same network and
  *     data; any kind but {@code patients} loads the transaction Bundles of {@code bundlesFolder} once first
  */
@@ -47,6 +49,7 @@ public record BenchSettings(
     int maxInFlight,
     boolean baselineSingleNode,
     URI baselineUrl,
+    BaselineProcess baselineProcess,
     List<String> nodeJvmOptions,
     Path workDir,
     boolean keepData,
@@ -69,5 +72,29 @@ public record BenchSettings(
     if (count < 0) {
       throw new IllegalArgumentException("--count must not be negative");
     }
+    if (baselineProcess != null && baselineUrl == null) {
+      throw new IllegalArgumentException("--baseline-pid names the process of a --baseline server: give --baseline URL too");
+    }
+  }
+
+  /**
+   * A server the bench does not start but may read from /proc: its main process (a JVM: threads, JIT and RSS as
+   * a node's) and, when it has one of its own, the PostgreSQL server whose data folder is {@code postgresDataDir}.
+   */
+  public record BaselineProcess(long pid, Path postgresDataDir) {}
+
+  /** Whether the run posts Synthea Bundles: the bundle workload, or a search kind that needs their data. */
+  public boolean needsBundles() {
+    return mix.contains(WorkloadKind.BUNDLE) || needsSearchData();
+  }
+
+  /** Whether the search workload loads the transaction Bundles once before its windows (any kind but patients). */
+  public boolean needsSearchData() {
+    return isSearchOnly() && searchKinds.stream().anyMatch(SearchKind::needsData);
+  }
+
+  /** The search workload alone: each search kind is then measured in a window of its own. */
+  public boolean isSearchOnly() {
+    return mix.contains(WorkloadKind.SEARCH) && mix.toString().equals(WorkloadMix.single(WorkloadKind.SEARCH).toString());
   }
 }

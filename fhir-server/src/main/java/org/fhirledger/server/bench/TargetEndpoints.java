@@ -5,13 +5,24 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Endpoints someone else runs ({@code --target} or {@code --baseline}): the bench only talks HTTP to them. */
-public record TargetEndpoints(List<URI> fhirBases) implements BenchNetwork {
+/**
+ * Endpoints someone else runs ({@code --target} or {@code --baseline}): the bench talks HTTP to them, and reads
+ * /proc only for the processes the operator named ({@code --baseline-pid}).
+ *
+ * @param probes the named processes behind the endpoints, measured as nodes are; empty: HTTP figures only
+ */
+public record TargetEndpoints(List<URI> fhirBases, List<NodeProbe> probes) implements BenchNetwork {
   public TargetEndpoints {
     fhirBases = List.copyOf(fhirBases);
+    probes = List.copyOf(probes);
     if (fhirBases.isEmpty()) {
       throw new IllegalArgumentException("no target URL");
     }
+  }
+
+  /** Endpoints whose processes are not measured. */
+  public TargetEndpoints(final List<URI> fhirBases) {
+    this(fhirBases, List.of());
   }
 
   /** Parses {@code URL,URL,...}; a trailing slash is dropped. */
@@ -31,18 +42,15 @@ public record TargetEndpoints(List<URI> fhirBases) implements BenchNetwork {
   }
 
   @Override
-  public List<NodeProbe> probes() {
-    return List.of();
-  }
-
-  @Override
   public Optional<Path> chainDirOfFirstNode() {
     return Optional.empty();
   }
 
   @Override
   public String usageNote() {
-    return "running endpoints: CPU and RSS not measured";
+    return probes.isEmpty() ? "running endpoints: CPU and RSS not measured"
+        : "running endpoints: CPU and RSS of the named process" + (probes.get(0).postgresDataDir() == null ? "" : " and its PostgreSQL")
+            + " from /proc";
   }
 
   @Override

@@ -20,6 +20,7 @@ import org.fhirledger.server.bench.SizeConverter;
 import org.fhirledger.server.bench.TargetEndpoints;
 import org.fhirledger.server.bench.WorkloadKind;
 import org.fhirledger.server.bench.WorkloadMix;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -127,6 +128,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--baseline", description = "also run the same load against this FHIR base URL (e.g. a HAPI FHIR JPA server)")
   URI baseline;
 
+  @Option(names = "--baseline-pid", description = "with --baseline: the pid of that server's process (its JVM), read from /proc as a node's:"
+      + " CPU, peak RSS, CPU by thread group, and --warmup auto")
+  Long baselinePid;
+
+  @Option(names = "--baseline-postgres-dir", description = "with --baseline-pid: the data folder of the PostgreSQL server the baseline uses"
+      + " (found by -D on its command line), measured with it")
+  Path baselinePostgresDir;
+
   @Option(names = "--json", description = "write the report as JSON to this file")
   Path json;
 
@@ -157,17 +166,18 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    final boolean auto = "auto".equalsIgnoreCase(warmup.trim());
-    final WorkloadMix workloadMix = "mix".equalsIgnoreCase(workload.trim()) ? WorkloadMix.parse(mix) : WorkloadMix.single(WorkloadKind.parse(workload));
-    final BenchSettings settings = new BenchSettings(nodes, target == null ? List.of() : TargetEndpoints.parse(target).fhirBases(), inProcess, clients,
-        duration, count, auto ? AUTO_WARMUP_FALLBACK : DurationConverter.parse(warmup), auto, warmupMax, warmupJitShare / 100,
-        LoadDriver.HttpLibrary.parse(httpClient), workloadMix, bundles, binarySize, setupResources, seed, findMax,
-        new RateController.Settings(startRate, stepFactor, 0.95, maxP99.toMillis(), maxRate), stepDuration, maxInFlight, baselineSingleNode, baseline,
-        Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, profile, !quiet,
-        SearchKind.parseList(searchKinds));
-    final ObjectMapper mapper = new ObjectMapper();
-    final List<BenchReport> reports = new BenchRunner(settings, mapper, System.err).run();
-    final ReportWriter writer = new ReportWriter(mapper);
+    final BenchSettings settings;
+    final BenchRunner runner;
+    try {
+      settings = settings();
+      runner = new BenchRunner(settings, new ObjectMapper(), System.err);
+      runner.loadInputs();
+    } catch (final IllegalArgumentException e) {
+      // bad input is answered before any node starts, as picocli answers a bad option
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    final List<BenchReport> reports = runner.run();
+    final ReportWriter writer = new ReportWriter(new ObjectMapper());
     final BenchReport main = reports.get(0);
     final List<BenchReport> baselines = reports.subList(1, reports.size());
     if (main.label().contains(":")) {
@@ -189,5 +199,24 @@ final class BenchCommand implements Callable<Integer> {
       Files.writeString(html, ReportWriter.html(main, baselines));
     }
     return 0;
+  }
+
+  /** The settings the options give; an {@link IllegalArgumentException} says which option is wrong. */
+  private BenchSettings settings() {
+    final boolean auto = "auto".equalsIgnoreCase(warmup.trim());
+    final WorkloadMix workloadMix = "mix".equalsIgnoreCase(workload.trim()) ? WorkloadMix.parse(mix) : WorkloadMix.single(WorkloadKind.parse(workload));
+    if (baselinePostgresDir != null && baselinePid == null) {
+      throw new IllegalArgumentException("--baseline-postgres-dir is measured with the process of --baseline-pid: give that too");
+    }
+    if (baselinePid != null && !ProcessHandle.of(baselinePid).map(ProcessHandle::isAlive).orElse(false)) {
+      throw new IllegalArgumentException("--baseline-pid " + baselinePid + ": no such process");
+    }
+    return new BenchSettings(nodes, target == null ? List.of() : TargetEndpoints.parse(target).fhirBases(), inProcess, clients,
+        duration, count, auto ? AUTO_WARMUP_FALLBACK : DurationConverter.parse(warmup), auto, warmupMax, warmupJitShare / 100,
+        LoadDriver.HttpLibrary.parse(httpClient), workloadMix, bundles, binarySize, setupResources, seed, findMax,
+        new RateController.Settings(startRate, stepFactor, 0.95, maxP99.toMillis(), maxRate), stepDuration, maxInFlight, baselineSingleNode, baseline,
+        baselinePid == null ? null : new BenchSettings.BaselineProcess(baselinePid, baselinePostgresDir),
+        Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, profile, !quiet,
+        SearchKind.parseList(searchKinds));
   }
 }

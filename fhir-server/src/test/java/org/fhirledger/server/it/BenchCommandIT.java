@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.fhirledger.server.bench.NodeProbe;
+import org.fhirledger.server.bench.ProcessNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +120,71 @@ class BenchCommandIT {
     assertThat(report.path("warmup").path("endedBy").asText()).matches("maximum reached.*|JIT settled.*");
     assertThat(log).contains("CPU by thread group").contains("JIT compiler").contains("warm-up ended after");
     deleteRecursively(dir.resolve("work-1").resolve("main").resolve("net"));
+  }
+
+  @Test
+  void aBaselineServerNamedByItsPidIsMeasuredLikeANodeAndOneThatIsNotOnlyOverHttp() throws Exception {
+    assertThat(JAR).as("the packaged jar (mvn package runs before the *IT tests)").exists();
+    Files.createDirectories(dir);
+    // the "other FHIR server": a one-node network this test starts, which the bench did not start and cannot find
+    try (ProcessNetwork other = ProcessNetwork.start(dir.resolve("other"), 1, List.of("-Xmx384m", "-XX:+UseSerialGC"), Duration.ofMinutes(4))) {
+      final NodeProbe server = other.probes().get(0);
+      final String url = other.fhirBases().get(0).toString();
+      final Path json = dir.resolve("bench-baseline.json");
+      final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", JAR.toString(),
+          "bench", "--target", url, "--baseline", url, "--baseline-pid", String.valueOf(server.pid()), "--baseline-postgres-dir",
+          server.postgresDataDir().toString(), "--clients", "2", "--count", "40", "--workload", "create", "--warmup", "0", "--quiet",
+          "--json", json.toString()));
+      bench = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("bench-baseline.log").toFile()).start();
+      assertThat(bench.waitFor(5, TimeUnit.MINUTES)).as("bench finished by itself").isTrue();
+      final String log = Files.readString(dir.resolve("bench-baseline.log"));
+      assertThat(bench.exitValue()).as(log).isZero();
+
+      final JsonNode report = new ObjectMapper().readTree(json.toFile());
+      // the same server twice: as --target (not named, so HTTP figures only) and as the named baseline
+      assertThat(report.path("committed").asLong()).isEqualTo(40);
+      assertThat(report.path("nodeUsage")).isEmpty();
+      assertThat(report.path("cpuByThreadGroup")).isEmpty();
+      final JsonNode baseline = report.path("baselines").path(0);
+      assertThat(baseline.path("committed").asLong()).isEqualTo(40);
+      assertThat(baseline.path("nodeUsage")).hasSize(1);
+      final JsonNode usage = baseline.path("nodeUsage").path(0);
+      assertThat(usage.path("pid").asLong()).isEqualTo(server.pid());
+      assertThat(usage.path("cpuSeconds").asDouble()).isPositive();
+      assertThat(usage.path("postgresCpuSeconds").asDouble()).as("its PostgreSQL, found by its data folder").isPositive();
+      assertThat(usage.path("peakRssMiB").asDouble()).isGreaterThan(50);
+      for (final String must : List.of("HTTP requests (http-nio-*)", "PostgreSQL (all backends)")) {
+        assertThat(group(baseline, must).path("cpuSeconds").asDouble()).as(must + " in " + baseline.path("cpuByThreadGroup")).isPositive();
+      }
+      assertThat(baseline.path("usageNote").asText()).contains("named process").contains("PostgreSQL");
+      // the bench does not stop what it did not start
+      assertThat(ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+    }
+    deleteRecursively(dir.resolve("other"));
+  }
+
+  @Test
+  void badInputIsAnsweredBeforeAnyNodeStarts() throws Exception {
+    assertThat(JAR).as("the packaged jar (mvn package runs before the *IT tests)").exists();
+    Files.createDirectories(dir);
+    final Path empty = Files.createDirectories(dir.resolve("empty"));
+    final List<List<String>> cases = List.of(
+        List.of("--workload", "bundle", "--bundles", dir.resolve("no-such-folder").toString()),
+        List.of("--baseline-pid", "1"),
+        List.of("--baseline", "http://127.0.0.1:9/fhir", "--baseline-pid", String.valueOf(Long.MAX_VALUE)),
+        List.of("--workload", "nonsense"));
+    final List<String> answers = List.of("is not a folder", "give --baseline URL too", "no such process", "nonsense");
+    for (int i = 0; i < cases.size(); i++) {
+      final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", JAR.toString(),
+          "bench", "--work-dir", empty.resolve("work-" + i).toString()));
+      cmd.addAll(cases.get(i));
+      final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(p.exitValue()).as(out).isEqualTo(2);
+      assertThat(out).as(String.join(" ", cases.get(i))).contains(answers.get(i)).doesNotContain("\tat org.fhirledger").doesNotContain("bench: main network");
+      assertThat(empty.resolve("work-" + i)).as("no node was started, so no work folder was made").doesNotExist();
+    }
   }
 
   private static JsonNode group(final JsonNode report, final String name) {
