@@ -47,7 +47,7 @@ public final class BenchRunner {
   /** The Synthea Bundles of the run, read before any network starts (null until then, or when none are needed). */
   private SyntheaBundles bundles;
 
-  public BenchRunner(final BenchSettings settings, final ObjectMapper mapper, final PrintStream err) throws IOException {
+  public BenchRunner(final BenchSettings settings, final ObjectMapper mapper, final PrintStream err) {
     this.settings = settings;
     this.mapper = mapper;
     this.err = err;

@@ -6,14 +6,13 @@ import java.sql.SQLException;
 
 /** Collects and sends the number, quantity and composite rows of one block (migration V4.2) for {@link SearchParamWriter}. */
 final class NumericParamWriter {
-  private static final String COMMON = "res_type, res_id, sp_name, valid_from";
   private static final String COMPONENT = "%1$s_system, %1$s_value, %1$s_unit, %1$s_low, %1$s_high, %1$s_date_low, %1$s_date_high"
       + ", %1$s_code, %1$s_raw_low, %1$s_raw_high";
 
-  private final CopyRows number = new CopyRows("spidx_number", COMMON + ", value_low, value_high");
-  private final CopyRows quantity = new CopyRows("spidx_quantity", COMMON
+  private final CopyRows number = new CopyRows("spidx_number", SearchParamWriter.COMMON + ", value_low, value_high");
+  private final CopyRows quantity = new CopyRows("spidx_quantity", SearchParamWriter.COMMON
       + ", value_low, value_high, system, code, unit, canonical_code, canonical_low, canonical_high");
-  private final CopyRows composite = new CopyRows("spidx_composite", COMMON + ", " + String.format(COMPONENT, "c1") + ", "
+  private final CopyRows composite = new CopyRows("spidx_composite", SearchParamWriter.COMMON + ", " + String.format(COMPONENT, "c1") + ", "
       + String.format(COMPONENT, "c2"));
 
   /** Adds the row of a number, quantity or composite parameter of {@code v}; other kinds are not this writer's. */

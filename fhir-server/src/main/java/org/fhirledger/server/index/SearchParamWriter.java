@@ -17,7 +17,8 @@ import java.util.Map;
 final class SearchParamWriter {
   static final List<String> TABLES = List.of("spidx_token", "spidx_string", "spidx_date", "spidx_reference", "spidx_uri",
       "spidx_number", "spidx_quantity", "spidx_composite");
-  private static final String COMMON = "res_type, res_id, sp_name, valid_from";
+  /** The columns every parameter row starts with, in the order {@link #common} appends them. */
+  static final String COMMON = "res_type, res_id, sp_name, valid_from";
 
   private SearchParamWriter() {}
 
