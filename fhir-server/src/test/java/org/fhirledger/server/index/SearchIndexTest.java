@@ -32,6 +32,7 @@ class SearchIndexTest {
   private static EmbeddedPostgresServer server;
 
   private SearchIndex index;
+  private String database;
 
   @BeforeAll
   static void startServer() {
@@ -46,7 +47,8 @@ class SearchIndexTest {
   @BeforeEach
   void freshDatabase() {
     // A database per test keeps the tests independent while sharing one server.
-    index = new SearchIndex(server.dataSourceFor("idx_" + DATABASES.incrementAndGet()));
+    database = "idx_" + DATABASES.incrementAndGet();
+    index = new SearchIndex(server.dataSourceFor(database));
     index.migrate();
   }
 
@@ -152,6 +154,56 @@ class SearchIndexTest {
     }
     assertThat(index.countCurrent("Patient")).isEqualTo(200);
     assertThat(index.indexedHeight()).isEqualTo(1);
+  }
+
+  private static final SearchParamSource FAMILY_SMITH = v -> List.of(new IndexedParam.Str("family", "smith", "Smith"));
+
+  private long familyRows(final String id) throws Exception {
+    try (var c = server.dataSourceFor(database).getConnection();
+        var ps = c.prepareStatement("SELECT count(*) FROM spidx_string WHERE res_id = ? AND sp_name = 'family'")) {
+      ps.setString(1, id);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Test
+  void aBlockAppliedAfterAnotherIndexResetTheWatermarkStillGetsItsParameterRows() throws Exception {
+    index.applyBlock(1, hash(1), List.of(live("Patient", "p1", 1, 1, 10)), FAMILY_SMITH);
+    index.applyBlock(2, hash(2), List.of(live("Patient", "p2", 1, 2, 20)), FAMILY_SMITH);
+    // a rebuild through another SearchIndex on the same database: this one still remembers height 2
+    new SearchIndex(server.dataSourceFor(database)).resetProjection();
+
+    assertThat(index.applyBlock(1, hash(1), List.of(live("Patient", "p1", 1, 1, 10)), FAMILY_SMITH)).isTrue();
+
+    assertThat(index.indexedHeight()).isEqualTo(1);
+    assertThat(familyRows("p1")).as("the block is written with its parameter rows").isEqualTo(1);
+  }
+
+  @Test
+  void aResetIndexWaitsForItsBlocksAgainAndIndexesThemWhole() throws Exception {
+    index.applyBlock(1, hash(1), List.of(live("Patient", "p1", 1, 1, 10)), FAMILY_SMITH);
+    assertThat(index.awaitIndexed(1, 0)).isTrue();
+
+    index.resetProjection();
+
+    assertThat(index.awaitIndexed(1, 0)).as("height 1 is no longer indexed").isFalse();
+    assertThat(index.applyBlock(1, hash(1), List.of(live("Patient", "p1", 1, 1, 10)), FAMILY_SMITH)).isTrue();
+    assertThat(familyRows("p1")).isEqualTo(1);
+    assertThat(index.awaitIndexed(1, 0)).isTrue();
+  }
+
+  @Test
+  void indexingBlocksIsNotCountedAsStatementsButReadsAre() {
+    final long before = index.statementsExecuted();
+    index.applyBlock(1, hash(1), List.of(live("Patient", "p1", 1, 1, 10)), FAMILY_SMITH);
+    index.applyBlock(2, hash(2), List.of(live("Patient", "p2", 1, 2, 20)), FAMILY_SMITH);
+    assertThat(index.statementsExecuted()).isEqualTo(before);
+
+    index.current("Patient", "p1");
+    assertThat(index.statementsExecuted()).isEqualTo(before + 1);
   }
 
   @Test
