@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -191,7 +192,7 @@ final class BenchCommand implements Callable<Integer> {
     } else {
       writer.printTable(System.out, main, baselines);
     }
-    final String command = "fhir-ledger bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    final String command = commandLine();
     if (json != null) {
       writer.writeJson(json, main, baselines, command);
     }
@@ -218,5 +219,17 @@ final class BenchCommand implements Callable<Integer> {
         baselinePid == null ? null : new BenchSettings.BaselineProcess(baselinePid, baselinePostgresDir),
         Arrays.stream(nodeJvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), workDir, keepData, timeout, returnMinimal, profile, !quiet,
         SearchKind.parseList(searchKinds));
+  }
+
+  /**
+   * The command as typed, for the report. picocli gives a subcommand the whole original argument list, its own name
+   * included when it ran under {@code fhir-ledger}; the report once read "fhir-ledger bench bench ...".
+   */
+  private String commandLine() {
+    final List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+      args.remove(0);
+    }
+    return "fhir-ledger " + spec.name() + (args.isEmpty() ? "" : " " + String.join(" ", args));
   }
 }

@@ -57,6 +57,7 @@ class BenchCommandIT {
     assertThat(report.path("workload").asText()).isEqualTo("create=6,update=1,read=3");
     assertThat(report.path("nodes").asInt()).isEqualTo(4);
     assertThat(report.path("clients").asInt()).isEqualTo(4);
+    assertThat(report.path("command").asText()).as("the command as typed").startsWith("fhir-ledger bench --nodes 4 --clients 4 --count 200 ");
     assertThat(report.path("mode").asText()).isEqualTo("processes");
     assertThat(report.path("committed").asLong()).isEqualTo(200);
     assertThat(report.path("errors").asLong()).as(report.path("errorsByKind").toString()).isZero();
