@@ -125,10 +125,7 @@ public final class SearchIndex {
   public boolean awaitIndexed(final long height, final long timeoutMillis) {
     final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     synchronized (indexedMonitor) {
-      if (knownIndexed < 0) {
-        knownIndexed = indexedHeight();
-      }
-      while (knownIndexed < height) {
+      while (knownIndexedHeight() < height) {
         final long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
